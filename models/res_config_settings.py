@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    wholesale_low_stock_threshold = fields.Float(
+        related="company_id.wholesale_low_stock_threshold",
+        readonly=False,
+    )
