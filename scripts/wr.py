@@ -396,69 +396,94 @@ def lint():
     return ok
 
 
+def odoo_tests(label, prefix, env, args, log_path):
+    """Run one odoo-bin test pass; return (label, tests run, tests failed)."""
+    rc, secs = odoo_run(prefix, env, args, log_path)
+    r = parse_log(log_path)
+    say(f"{label}: {r['total']} tests, {r['failed']} failed, rc={rc}, {secs:.0f}s")
+    failed = r["failed"]
+    if not r["found"] or rc:
+        failed = max(failed, 1)
+    if r["browser_skips"]:
+        say(f"browser tests were skipped: {r['browser_skips'][:3]}")
+        failed += len(r["browser_skips"])
+    return label, max(r["total"], failed), failed
+
+
+def stress_tests(opts, env, db, logs):
+    """Run tests/stress/test_*.py: multi-process tests with real commits.
+
+    Each script gets the odoo-bin options and ``-d DB`` and ends with a line
+    ``N passed, N failed``; its exit code decides.
+    """
+    results = []
+    for script in sorted((REPO / "tests" / "stress").glob("test_*.py")):
+        say(f"stress test {script.name}")
+        rc, secs = odoo_run(
+            [sys.executable, str(script)],
+            env,
+            [*opts, "-d", db],
+            logs / (script.stem + ".log"),
+        )
+        text = (logs / (script.stem + ".log")).read_text(errors="replace")
+        m = re.findall(r"^(\d+) passed, (\d+) failed", text, re.MULTILINE)
+        passed, failed = map(int, m[-1]) if m else (0, 1)
+        if rc:
+            failed = max(failed, 1)
+        say(f"{script.name}: {passed} passed, {failed} failed, rc={rc}, {secs:.0f}s")
+        results.append((script.name, passed + failed, failed))
+    return results
+
+
 def cmd_test(args):
     cmd, opts, env = prepare(need_browser=True)
     base = [*cmd, *opts]
     results = []
-    lint_ok = True if args.no_lint else lint()
-    results.append(("lint", 1, 0 if lint_ok else 1))
+    if not args.no_lint:
+        results.append(("lint", 1, 0 if lint() else 1))
     pure = [sys.executable, "-m", "pytest", "-q", "-p", "no:odoo", "--rootdir=."]
-    if run(pure, cwd=REPO / "tests" / "pure").returncode:
-        results.append(("pure-python tests", 1, 1))
-    else:
-        results.append(("pure-python tests", 1, 0))
+    rc = run(pure, cwd=REPO / "tests" / "pure").returncode
+    results.append(("pure-python tests", 1, 1 if rc else 0))
     db = args.db
+    logs = STATE / "logs" / db
+    logs.mkdir(parents=True, exist_ok=True)
     drop_db(env, db)
-    logs = STATE / "logs"
+    if os.environ.get("WR_TEMPLATE_DB"):
+        run(["createdb", "-T", os.environ["WR_TEMPLATE_DB"], db], env=env)
+    common = [
+        "-d",
+        db,
+        "--stop-after-init",
+        "--log-level=info",
+        f"--http-port={args.http_port}",
+        "--http-interface=127.0.0.1",
+        "--workers=0",
+    ]
     say(f"installing {MODULE} on a fresh database '{db}' and running its tests")
-    rc, secs = odoo_run(
-        base,
-        env,
-        [
-            "-d",
-            db,
-            "-i",
+    results.append(
+        odoo_tests(
             MODULE,
-            f"--test-tags=/{MODULE}",
-            "--stop-after-init",
-            "--log-level=info",
-            "--http-port=8169",
-            "--workers=0",
-        ],
-        logs / "addon.log",
+            base,
+            env,
+            ["-i", MODULE, f"--test-tags={args.test_tags}", *common],
+            logs / "addon.log",
+        )
     )
-    r = parse_log(logs / "addon.log")
-    say(f"{MODULE}: {r['total']} tests, {r['failed']} failed, rc={rc}, {secs:.0f}s")
-    if not r["found"] or rc:
-        r["failed"] = max(r["failed"], 1)
-    if r["browser_skips"]:
-        say(f"browser tests were skipped: {r['browser_skips'][:3]}")
-        r["failed"] += len(r["browser_skips"])
-    results.append((MODULE, r["total"], r["failed"]))
+    if not args.addon_only:
+        results += stress_tests(opts, env, db, logs)
     if CORE_SUITES and not args.addon_only:
         tags = ",".join(f"/{m}" for m in CORE_SUITES.split(","))
         say(f"running Odoo's own suites ({CORE_SUITES}) with {MODULE} installed")
         wrapper = [sys.executable, str(REPO / "scripts" / "odoo_core_tests.py")]
-        core_env = dict(env, WR_CORE_MODULES=CORE_SUITES)
-        rc, secs = odoo_run(
-            [*wrapper, *opts],
-            core_env,
-            [
-                "-d",
-                db,
-                f"--test-tags={tags}",
-                "--stop-after-init",
-                "--log-level=info",
-                "--http-port=8169",
-                "--workers=0",
-            ],
-            logs / "core.log",
+        results.append(
+            odoo_tests(
+                CORE_SUITES,
+                [*wrapper, *opts],
+                dict(env, WR_CORE_MODULES=CORE_SUITES),
+                [f"--test-tags={tags}", *common],
+                logs / "core.log",
+            )
         )
-        c = parse_log(logs / "core.log")
-        say(f"core: {c['total']} tests, {c['failed']} failed, rc={rc}, {secs:.0f}s")
-        if not c["found"] or rc:
-            c["failed"] = max(c["failed"], 1)
-        results.append((CORE_SUITES, c["total"], c["failed"]))
     if not args.keep_db:
         drop_db(env, db)
     total = sum(t for _, t, _ in results)
@@ -509,7 +534,15 @@ def cmd_demo(args):
     say(f"serving http://localhost:{args.port} (login admin / password admin)")
     os.execvpe(
         base[0],
-        [*base, "-d", db, f"--http-port={args.port}", "--db-filter", f"^{db}$"],
+        [
+            *base,
+            "-d",
+            db,
+            f"--http-port={args.port}",
+            "--http-interface=127.0.0.1",
+            "--db-filter",
+            f"^{db}$",
+        ],
         env,
     )
 
@@ -522,6 +555,8 @@ def main():
     t.add_argument("--addon-only", action="store_true", help="skip Odoo's own suites")
     t.add_argument("--no-lint", action="store_true")
     t.add_argument("--keep-db", action="store_true")
+    t.add_argument("--test-tags", default=f"/{MODULE}", help="odoo --test-tags")
+    t.add_argument("--http-port", default=os.environ.get("WR_TEST_HTTP_PORT", "8169"))
     d = sub.add_parser("demo", help="serve the Dragon Mart demo shop")
     d.add_argument("--db", default=os.environ.get("WR_DEMO_DB", "dragon_mart"))
     d.add_argument("--port", default=os.environ.get("WR_HTTP_PORT", "8069"))

@@ -11,6 +11,9 @@ class TestFoundation(TestPoSCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env.user.group_ids |= cls.env.ref(
+            "wholesale_retail.group_wholesale_manager"
+        )
         cls.company.wholesale_low_stock_threshold = 10
         cls.kettle = cls.create_product("WR Kettle", cls.categ_basic, 25.0, 15.0)
         cls.fan = cls.create_product("WR Fan", cls.categ_basic, 40.0, 30.0)
