@@ -547,6 +547,43 @@ def cmd_demo(args):
     )
 
 
+def cmd_pot(args):
+    """Regenerate i18n/wholesale_retail.pot from a fresh install."""
+    cmd, opts, env = prepare(need_browser=False)
+    db = args.db
+    drop_db(env, db)
+    if os.environ.get("WR_TEMPLATE_DB"):
+        run(["createdb", "-T", os.environ["WR_TEMPLATE_DB"], db], env=env)
+    log = STATE / "logs" / db / "install.log"
+    rc, _secs = odoo_run(
+        [*cmd, *opts], env, ["-d", db, "-i", MODULE, "--stop-after-init"], log
+    )
+    if rc:
+        raise SetupError(f"install failed; see {log}")
+    pot = REPO / "i18n" / f"{MODULE}.pot"
+    rc = run(
+        [
+            *cmd,
+            opts[0],
+            "i18n",
+            "export",
+            "-d",
+            db,
+            "-l",
+            "pot",
+            "-o",
+            str(pot),
+            MODULE,
+        ],
+        env=env,
+    ).returncode
+    drop_db(env, db)
+    if rc:
+        raise SetupError("the export failed")
+    say(f"wrote {pot.relative_to(REPO)}")
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -561,9 +598,11 @@ def main():
     d.add_argument("--db", default=os.environ.get("WR_DEMO_DB", "dragon_mart"))
     d.add_argument("--port", default=os.environ.get("WR_HTTP_PORT", "8069"))
     d.add_argument("--reset", action="store_true", help="rebuild the demo database")
+    p = sub.add_parser("pot", help="regenerate i18n/wholesale_retail.pot")
+    p.add_argument("--db", default="wr_pot")
     args = parser.parse_args()
     try:
-        return {"test": cmd_test, "demo": cmd_demo}[args.command](args)
+        return {"test": cmd_test, "demo": cmd_demo, "pot": cmd_pot}[args.command](args)
     except SetupError as exc:
         print(f"[wr] ERROR: {exc}", file=sys.stderr, flush=True)
         return 2
