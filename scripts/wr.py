@@ -327,8 +327,21 @@ def prepare(need_browser):
     return cmd, [f"--addons-path={','.join(addons)}", *db_opts], env
 
 
+def filestore(db):
+    data_dir = Path(os.environ.get("ODOO_DATA_DIR", Path.home() / ".local/share/Odoo"))
+    return data_dir / "filestore" / db
+
+
 def drop_db(env, db):
     run(["dropdb", "--if-exists", db], env=env)
+    shutil.rmtree(filestore(db), ignore_errors=True)
+
+
+def copy_template(env, template, db):
+    """Developer shortcut: a copy of a database that has the dependencies."""
+    run(["createdb", "-T", template, db], env=env)
+    if filestore(template).is_dir():
+        shutil.copytree(filestore(template), filestore(db))
 
 
 def odoo_run(base, env, args, log_path):
@@ -449,7 +462,7 @@ def cmd_test(args):
     logs.mkdir(parents=True, exist_ok=True)
     drop_db(env, db)
     if os.environ.get("WR_TEMPLATE_DB"):
-        run(["createdb", "-T", os.environ["WR_TEMPLATE_DB"], db], env=env)
+        copy_template(env, os.environ["WR_TEMPLATE_DB"], db)
     common = [
         "-d",
         db,
@@ -553,7 +566,7 @@ def cmd_pot(args):
     db = args.db
     drop_db(env, db)
     if os.environ.get("WR_TEMPLATE_DB"):
-        run(["createdb", "-T", os.environ["WR_TEMPLATE_DB"], db], env=env)
+        copy_template(env, os.environ["WR_TEMPLATE_DB"], db)
     log = STATE / "logs" / db / "install.log"
     rc, _secs = odoo_run(
         [*cmd, *opts], env, ["-d", db, "-i", MODULE, "--stop-after-init"], log

@@ -15,6 +15,7 @@ dropped at the end):
 It ends with ``N passed, N failed`` and exits non-zero on any failure.
 """
 
+import shutil
 import sys
 import time
 import traceback
@@ -24,7 +25,7 @@ import odoo
 from odoo import api
 from odoo.modules.registry import Registry
 from odoo.service import db as db_service
-from odoo.tools import config
+from odoo.tools import SQL, config
 
 MODULE = "wholesale_retail"
 CHECKS = []
@@ -88,12 +89,21 @@ def create_business_data(env):
     env["pos.config"].create({"name": "WR Apps Shop"})
 
 
+def drop_database(name):
+    Registry.delete(name)
+    odoo.sql_db.close_db(name)
+    with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
+        cr._cnx.autocommit = True
+        cr.execute(SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(name)))
+    shutil.rmtree(config.filestore(name), ignore_errors=True)
+
+
 def main(argv):
     config.parse_config(argv)
     source_db = config["db_name"][0]
     scratch = f"{source_db}_apps"
     started = time.time()
-    db_service.exp_drop(scratch) if scratch in db_service.list_dbs(True) else None
+    drop_database(scratch)
     db_service._create_empty_database(scratch)
     config["without_demo"] = True
     try:
@@ -107,7 +117,7 @@ def main(argv):
             )
             check("Apps lists the module", module in apps, f"({module.shortdesc})")
             check("as 'Wholesale & Retail'", module.shortdesc == "Wholesale & Retail")
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
             module.button_immediate_install()
         registry = Registry(scratch)
         with closing(registry.cursor()) as cr:
@@ -125,7 +135,7 @@ def main(argv):
             create_business_data(env)
             before = snapshot(env)
             check("data created", before["qty_available"] == 52, str(before))
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
             module.button_immediate_uninstall()
         registry = Registry(scratch)
         with closing(registry.cursor()) as cr:
@@ -146,9 +156,7 @@ def main(argv):
         traceback.print_exc()
         check("no crash", False)
     finally:
-        Registry.delete(scratch)
-        odoo.sql_db.close_db(scratch)
-        db_service.exp_drop(scratch)
+        drop_database(scratch)
     failed = sum(1 for _name, ok in CHECKS if not ok)
     print(f"install/uninstall from Apps took {time.time() - started:.0f}s")
     print(f"{len(CHECKS) - failed} passed, {failed} failed")
