@@ -35,6 +35,16 @@ STATE = Path(os.environ.get("WR_STATE_DIR", REPO / ".state"))
 MODULE = "wholesale_retail"
 ODOO_URL = "https://github.com/odoo/odoo/archive/refs/heads/19.0.tar.gz"
 CORE_SUITES = os.environ.get("WR_CORE_SUITES", "stock,sale_stock")
+# Core tests that fail on stock Odoo 19 itself when they run on a registry that also
+# holds point_of_sale, pos_sale and sale_margin (measured with this runner on a
+# database without wholesale_retail: 4 of 767 fail, all others pass). They assume
+# a single picking type per warehouse or no auto-reservation from other modules.
+CORE_BASELINE_FAILURES = [
+    "/stock:TestSinglePicking.test_additional_move_1",
+    "/stock:TestStockFlow.test_70_picking_state_all_at_once_reserve",
+    "/stock:TestReports.test_report_forecast_5_multi_warehouse",
+    "/stock:TestReports.test_report_reception_3_multiwarehouse",
+]
 RESULT_RE = re.compile(
     r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
 )
@@ -485,7 +495,10 @@ def cmd_test(args):
     if not args.addon_only:
         results += stress_tests(opts, env, db, logs)
     if CORE_SUITES and not args.addon_only:
-        tags = ",".join(f"/{m}" for m in CORE_SUITES.split(","))
+        tags = ",".join(
+            [f"/{m}" for m in CORE_SUITES.split(",")]
+            + [f"-{t}" for t in CORE_BASELINE_FAILURES]
+        )
         say(f"running Odoo's own suites ({CORE_SUITES}) with {MODULE} installed")
         wrapper = [sys.executable, str(REPO / "scripts" / "odoo_core_tests.py")]
         results.append(
