@@ -1,0 +1,244 @@
+import io
+
+import xlsxwriter
+
+from odoo import fields, models
+
+
+class MonthlyReportXlsx(models.AbstractModel):
+    """Writes a computed ``wholesale.monthly.report`` as an XLSX workbook.
+
+    One sheet per section, bold frozen header rows, numbers written as
+    numbers (with a number format), dates as dates.
+    """
+
+    _name = "report.wholesale_retail.monthly_report_xlsx"
+    _description = "Monthly Report XLSX"
+
+    def _generate_xlsx(self, report):
+        report.ensure_one()
+        report.check_access("read")
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        styles = self._styles(workbook, report)
+        for sheet_name, columns, rows in self._sections(report):
+            self._write_sheet(workbook, styles, sheet_name, columns, rows, report)
+        workbook.close()
+        return buffer.getvalue()
+
+    def _styles(self, workbook, report):
+        digits = report.currency_id.decimal_places or 0
+        money = "#,##0" + ("." + "0" * digits if digits else "")
+        return {
+            "title": workbook.add_format({"bold": True, "font_size": 14}),
+            "header": workbook.add_format(
+                {
+                    "bold": True,
+                    "bg_color": "#D9E1F2",
+                    "border": 1,
+                    "text_wrap": True,
+                    "valign": "top",
+                }
+            ),
+            "text": workbook.add_format({}),
+            "money": workbook.add_format({"num_format": money}),
+            "qty": workbook.add_format({"num_format": "#,##0.##"}),
+            "percent": workbook.add_format({"num_format": "0.00"}),
+            "days": workbook.add_format({"num_format": "#,##0.0"}),
+            "int": workbook.add_format({"num_format": "0"}),
+            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+            "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        }
+
+    def _sections(self, report):
+        """(sheet name, [(header, style, width)], rows of values)."""
+        _ = self.env._
+        summary_cols = [
+            (_("Channel"), "text", 14),
+            (_("Gross Sales"), "money", 14),
+            (_("Returns"), "money", 12),
+            (_("Revenue"), "money", 14),
+            (_("Cost of Goods Sold"), "money", 14),
+            (_("Gross Margin"), "money", 14),
+            (_("Margin %"), "percent", 10),
+            (_("Pieces Sold"), "qty", 12),
+            (_("Cartons Sold"), "qty", 12),
+            (_("Pieces Returned"), "qty", 12),
+            (_("Return Rate (value) %"), "percent", 12),
+            (_("Return Rate (units) %"), "percent", 12),
+            (_("Average Stock Value"), "money", 14),
+            (_("Inventory Turnover Days"), "days", 12),
+        ]
+        summary_rows = [
+            [
+                row.channel_label,
+                row.gross_revenue,
+                row.returned_value,
+                row.revenue,
+                row.cogs,
+                row.margin,
+                row.margin_percent,
+                row.qty_sold,
+                row.qty_cartons,
+                row.returned_qty,
+                row.return_rate_value,
+                row.return_rate_qty,
+                row.avg_stock_value,
+                row.turnover_days,
+            ]
+            for row in report.summary_ids
+        ]
+        channel_labels = dict(
+            report.line_ids._fields["channel"]._description_selection(self.env)
+        )
+        line_cols = [
+            (_("Channel"), "text", 12),
+            (_("Internal Reference"), "text", 14),
+            (_("Product"), "text", 32),
+            (_("Product Category"), "text", 18),
+            (_("Gross Sales"), "money", 13),
+            (_("Returns"), "money", 12),
+            (_("Revenue"), "money", 13),
+            (_("Cost of Goods Sold"), "money", 13),
+            (_("Gross Margin"), "money", 13),
+            (_("Margin %"), "percent", 10),
+            (_("Pieces Sold"), "qty", 11),
+            (_("Cartons Sold"), "qty", 11),
+            (_("Pieces Returned"), "qty", 11),
+        ]
+        lines = report.line_ids
+        lines.product_id.fetch(["default_code", "display_name"])
+        line_rows = [
+            [
+                channel_labels.get(line.channel, line.channel),
+                line.product_id.default_code or "",
+                line.product_id.display_name,
+                line.categ_id.display_name or "",
+                line.gross_revenue,
+                line.returned_value,
+                line.revenue,
+                line.cogs,
+                line.margin,
+                line.margin_percent,
+                line.qty_sold,
+                line.qty_cartons,
+                line.returned_qty,
+            ]
+            for line in lines
+        ]
+        slow_cols = [
+            (_("Rank"), "int", 7),
+            (_("Internal Reference"), "text", 14),
+            (_("Product"), "text", 32),
+            (_("Days of Cover"), "days", 11),
+            (_("No Sales"), "text", 9),
+            (_("Pieces Sold"), "qty", 11),
+            (_("Closing Stock"), "qty", 11),
+            (_("Stock Value Tied Up"), "money", 14),
+            (_("Average Stock Value"), "money", 14),
+            (_("Last Sale Date"), "date", 12),
+        ]
+        yes, no = _("Yes"), _("No")
+        slow_rows = [
+            [
+                rec.slow_rank,
+                rec.product_id.default_code or "",
+                rec.product_id.display_name,
+                rec.days_of_cover,
+                yes if rec.no_sales else no,
+                rec.qty_sold,
+                rec.closing_qty,
+                rec.stock_value,
+                rec.avg_stock_value,
+                rec.last_sale_date or None,
+            ]
+            for rec in report.product_ids.filtered("slow_rank").sorted("slow_rank")
+        ]
+        top_cols = [
+            (_("Rank"), "int", 7),
+            (_("Internal Reference"), "text", 14),
+            (_("Product"), "text", 32),
+            (_("Pieces Sold"), "qty", 11),
+            (_("Cartons Sold"), "qty", 11),
+            (_("Revenue"), "money", 13),
+            (_("Gross Margin"), "money", 13),
+            (_("Closing Stock"), "qty", 11),
+            (_("Days of Cover"), "days", 11),
+        ]
+        top_rows = [
+            [
+                rec.top_rank,
+                rec.product_id.default_code or "",
+                rec.product_id.display_name,
+                rec.qty_sold,
+                rec.qty_cartons,
+                rec.revenue,
+                rec.revenue - rec.cogs,
+                rec.closing_qty,
+                rec.days_of_cover,
+            ]
+            for rec in report.product_ids.filtered("top_rank").sorted("top_rank")
+        ]
+        adj_cols = [
+            (_("Date"), "datetime", 16),
+            (_("Internal Reference"), "text", 14),
+            (_("Product"), "text", 32),
+            (_("Location"), "text", 20),
+            (_("Book Quantity"), "qty", 12),
+            (_("Counted Quantity"), "qty", 12),
+            (_("Difference"), "qty", 12),
+            (_("Difference Value"), "money", 14),
+        ]
+        adj_rows = [
+            [
+                adj.date,
+                adj.product_id.default_code or "",
+                adj.product_id.display_name,
+                adj.location_id.display_name or "",
+                adj.book_qty,
+                adj.counted_qty,
+                adj.difference_qty,
+                adj.difference_value,
+            ]
+            for adj in report.adjustment_ids
+        ]
+        return [
+            (_("Summary"), summary_cols, summary_rows),
+            (_("Sales by Product"), line_cols, line_rows),
+            (_("Slow Movers"), slow_cols, slow_rows),
+            (_("Top Movers"), top_cols, top_rows),
+            (_("Reconciliation"), adj_cols, adj_rows),
+        ]
+
+    def _write_sheet(self, workbook, styles, sheet_name, columns, rows, report):
+        sheet = workbook.add_worksheet(sheet_name[:31])
+        sheet.write(0, 0, "%s: %s" % (sheet_name, report.name), styles["title"])
+        sheet.write(
+            1,
+            0,
+            self.env._(
+                "%(date_from)s to %(date_to)s, amounts in %(currency)s",
+                date_from=fields.Date.to_string(report.date_from),
+                date_to=fields.Date.to_string(report.date_to),
+                currency=report.currency_id.name,
+            ),
+        )
+        header_row = 3
+        for col, (header, _style, width) in enumerate(columns):
+            sheet.set_column(col, col, width)
+            sheet.write_string(header_row, col, header, styles["header"])
+        sheet.freeze_panes(header_row + 1, 0)
+        for row_index, values in enumerate(rows, header_row + 1):
+            for col, value in enumerate(values):
+                style = styles[columns[col][1]]
+                if value is None or value is False:
+                    sheet.write_blank(row_index, col, None, style)
+                elif columns[col][1] in ("date", "datetime"):
+                    sheet.write_datetime(row_index, col, value, style)
+                elif isinstance(value, int | float):
+                    sheet.write_number(row_index, col, value, style)
+                else:
+                    sheet.write_string(row_index, col, str(value), style)
+        if rows:
+            sheet.autofilter(header_row, 0, header_row + len(rows), len(columns) - 1)
+        return sheet
