@@ -1,0 +1,217 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Command
+from odoo.tools import float_compare
+
+from .wholesale_unit_step import PIECES_DIGITS
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    wholesale_step_ids = fields.One2many(
+        "wholesale.unit.step",
+        "product_tmpl_id",
+        string="Unit Ladder",
+        copy=False,
+        help="The steps in which this product is sold: dozen, carton, pallet. "
+        "Every step is counted in the product's unit, so all channels deduct "
+        "from one stock count.",
+    )
+    wholesale_uom_id = fields.Many2one(
+        "uom.uom",
+        string="Wholesale Unit",
+        compute="_compute_wholesale_uom_id",
+        help="The unit wholesale orders default to.",
+    )
+    wholesale_min_qty = fields.Float(
+        string="Wholesale Minimum",
+        digits="Product Unit",
+        help="Least quantity a wholesale order may hold, counted in the "
+        "wholesale unit (e.g. 5 cartons). Zero: the category's rule.",
+    )
+    wholesale_qty_multiple = fields.Float(
+        string="Wholesale Multiple",
+        digits="Product Unit",
+        help="Wholesale order lines must be a multiple of this, counted in the "
+        "wholesale unit (1: only full cartons). Zero: the category's rule.",
+    )
+
+    @api.depends("wholesale_step_ids.is_wholesale_unit", "wholesale_step_ids.uom_id")
+    def _compute_wholesale_uom_id(self):
+        for template in self:
+            template.wholesale_uom_id = template._wholesale_get_wholesale_step().uom_id
+
+    @api.constrains("uom_id")
+    def _check_wholesale_ladder_base(self):
+        Step = self.env["wholesale.unit.step"]
+        for template in self:
+            for step in template.wholesale_step_ids.filtered("uom_id"):
+                Step._wholesale_check_uom_tree(step.uom_id, template)
+                pieces = Step._wholesale_pieces_of(step.uom_id, template)
+                if float_compare(pieces, step.pieces, precision_digits=PIECES_DIGITS):
+                    raise ValidationError(
+                        self.env._(
+                            "%(product)s has a unit ladder counted in another unit: "
+                            "clear the ladder before changing the product's unit.",
+                            product=template.display_name,
+                        )
+                    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        templates = super().create(vals_list)
+        # ladder lines are created before the variants: add their barcodes now
+        templates.filtered("wholesale_step_ids")._wholesale_sync_ladder()
+        return templates
+
+    # ------------------------------------------------------------------
+    # Ladder helpers
+    # ------------------------------------------------------------------
+    def _wholesale_get_wholesale_step(self):
+        """The step wholesale orders default to (may be empty)."""
+        self.ensure_one()
+        return self.wholesale_step_ids.filtered("is_wholesale_unit")[:1]
+
+    def _wholesale_get_step(self, uom):
+        """The ladder step of ``uom`` (may be empty)."""
+        self.ensure_one()
+        return self.wholesale_step_ids.filtered(lambda s: s.uom_id == uom)[:1]
+
+    def _wholesale_get_step_by_name(self, name):
+        """The ladder step called ``name`` (may be empty)."""
+        self.ensure_one()
+        return self.wholesale_step_ids.filtered(lambda s: s.name == name)[:1]
+
+    def _wholesale_quantity_rules(self):
+        """Wholesale minimum and multiple of this product.
+
+        :return: (unit, minimum, multiple), both counted in ``unit`` (the
+            wholesale unit, else the product unit); the product's own values
+            win, else the nearest category that sets one.
+        """
+        self.ensure_one()
+        minimum = self.wholesale_min_qty
+        multiple = self.wholesale_qty_multiple
+        category = self.categ_id
+        while category and not (minimum and multiple):
+            minimum = minimum or category.wholesale_min_qty
+            multiple = multiple or category.wholesale_qty_multiple
+            category = category.parent_id
+        return self.wholesale_uom_id or self.uom_id, minimum, multiple
+
+    def _wholesale_sync_ladder(self):
+        """Make ``uom_ids`` and the variant's unit barcodes match the ladder.
+
+        Links every step's unit to the template and writes each step barcode
+        as a ``product.uom`` of the (single) variant. Both are derived records
+        of the ladder, written with sudo once the user's write on the ladder
+        has passed its own access rights.
+        """
+        ProductUom = self.env["product.uom"].sudo()
+        for template in self:
+            steps = template.wholesale_step_ids.filtered("uom_id")
+            missing = steps.uom_id - template.uom_ids
+            if missing:
+                template.sudo().uom_ids = [Command.link(u.id) for u in missing]
+            variant = template.product_variant_ids[:1]
+            if not variant or len(template.product_variant_ids) > 1:
+                continue
+            for step in steps.filtered("barcode"):
+                packaging = ProductUom.search([("barcode", "=", step.barcode)])
+                vals = {"product_id": variant.id, "uom_id": step.uom_id.id}
+                if not packaging:
+                    ProductUom.create(
+                        dict(
+                            vals,
+                            barcode=step.barcode,
+                            company_id=template.company_id.id,
+                        )
+                    )
+                elif packaging.product_id != variant or packaging.uom_id != step.uom_id:
+                    packaging.write(vals)
+
+    def _wholesale_set_ladder(
+        self, steps, wholesale_step=None, min_qty=None, multiple=None
+    ):
+        """Replace the unit ladder of these products (API for data loaders).
+
+        ``template._wholesale_set_ladder(steps, wholesale_step=None,
+        min_qty=None, multiple=None)``
+
+        :param list steps: one dict per step, smallest first::
+
+                {"name": "Dozen", "pieces": 12, "barcode": "...",
+                 "retail_price": 11.0, "wholesale_price": 9.5}
+                {"name": "Carton", "count": 2, "of": "Dozen"}   # 24 pieces
+                {"name": "Pallet", "count": 40, "of": "Carton"} # 960 pieces
+
+            ``pieces`` counts base units (the product's unit); instead, ``count``
+            and ``of`` (the name of an earlier step) give it through another
+            step. ``barcode``, ``retail_price`` and ``wholesale_price`` are
+            optional; a barcode needs a single template with one variant.
+        :param str wholesale_step: name of the step wholesale orders default to
+        :param float min_qty: wholesale minimum, counted in the wholesale step
+        :param float multiple: wholesale multiple, counted in the wholesale step
+        :return: the ladder steps of these products (``wholesale.unit.step``)
+        :raise ValidationError/UserError: on a bad step; nothing is changed
+        """
+        for template in self:
+            pieces_by_name = {}
+            wanted = []
+            for index, spec in enumerate(steps):
+                pieces = spec.get("pieces")
+                if pieces is None and spec.get("of"):
+                    if spec["of"] not in pieces_by_name:
+                        raise ValidationError(
+                            self.env._(
+                                "The step %(step)s counts in %(of)s, which is not "
+                                "an earlier step of the ladder.",
+                                step=spec.get("name"),
+                                of=spec["of"],
+                            )
+                        )
+                    pieces = spec.get("count", 0) * pieces_by_name[spec["of"]]
+                pieces_by_name[spec.get("name")] = pieces
+                vals = {
+                    "name": spec.get("name"),
+                    "pieces": pieces or 0.0,
+                    "sequence": (index + 1) * 10,
+                    "barcode": spec.get("barcode") or False,
+                    "retail_price": spec.get("retail_price") or 0.0,
+                    "wholesale_price": spec.get("wholesale_price") or 0.0,
+                    "is_wholesale_unit": bool(wholesale_step)
+                    and spec.get("name") == wholesale_step,
+                }
+                wanted.append(vals)
+            commands = []
+            kept = self.env["wholesale.unit.step"]
+            for vals in wanted:
+                same = template.wholesale_step_ids.filtered(
+                    lambda s, v=vals: (
+                        s.name == v["name"]
+                        and not float_compare(
+                            s.pieces, v["pieces"], precision_digits=PIECES_DIGITS
+                        )
+                    )
+                )[:1]
+                if same:
+                    kept |= same
+                    commands.append(Command.update(same.id, vals))
+                else:
+                    commands.append(Command.create(vals))
+            # drop old steps first so that their barcodes are free again
+            dropped = template.wholesale_step_ids - kept
+            template_vals = {
+                "wholesale_step_ids": [Command.delete(s.id) for s in dropped]
+                + [Command.update(s.id, {"is_wholesale_unit": False}) for s in kept]
+            }
+            if min_qty is not None:
+                template_vals["wholesale_min_qty"] = min_qty
+            if multiple is not None:
+                template_vals["wholesale_qty_multiple"] = multiple
+            template.write(template_vals)
+            template.write({"wholesale_step_ids": commands})
+        # read the ladder again in its order (sequence) rather than the cache's
+        self.invalidate_recordset(["wholesale_step_ids"])
+        return self.wholesale_step_ids

@@ -1,0 +1,97 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_round
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    wholesale_customer = fields.Boolean(
+        related="partner_id.commercial_partner_id.wholesale_customer",
+        string="Wholesale Order",
+    )
+
+    def action_confirm(self):
+        self._wholesale_check_quantity_rules()
+        return super().action_confirm()
+
+    def _wholesale_check_quantity_rules(self):
+        """Refuse wholesale orders below a product's minimum or off its multiple.
+
+        Rules are counted in the product's wholesale unit (see
+        ``product.template._wholesale_quantity_rules``); all problems of all
+        orders are named in one message, and nothing is confirmed.
+        """
+        problems = []
+        for order in self.filtered("wholesale_customer"):
+            totals = defaultdict(float)
+            templates = {}
+            for line in order.order_line.filtered(
+                lambda sol: sol.product_id and not sol.display_type
+            ):
+                template = line.product_id.product_tmpl_id
+                unit, minimum, multiple = template._wholesale_quantity_rules()
+                if not (minimum or multiple):
+                    continue
+                qty = line.product_uom_id._compute_quantity(
+                    line.product_uom_qty, unit, round=False
+                )
+                templates[template] = (unit, minimum, multiple)
+                totals[template] += qty
+                if multiple and not self._wholesale_is_multiple(qty, multiple):
+                    problems.append(
+                        self.env._(
+                            "%(order)s, %(product)s: wholesale quantities come in "
+                            "multiples of %(multiple)s %(unit)s (minimum "
+                            "%(minimum)s %(unit)s); this line has %(qty)s %(unit)s.",
+                            order=order.name,
+                            product=line.product_id.display_name,
+                            multiple="%g" % multiple,
+                            minimum="%g" % minimum,
+                            unit=unit.name,
+                            qty="%g" % float_round(qty, precision_digits=4),
+                        )
+                    )
+            for template, (unit, minimum, multiple) in templates.items():
+                if (
+                    minimum
+                    and float_compare(totals[template], minimum, precision_digits=4) < 0
+                ):
+                    values = {
+                        "order": order.name,
+                        "product": template.display_name,
+                        "minimum": "%g" % minimum,
+                        "multiple": "%g" % multiple,
+                        "unit": unit.name,
+                        "qty": "%g" % float_round(totals[template], precision_digits=4),
+                    }
+                    if multiple:
+                        message = self.env._(
+                            "%(order)s, %(product)s: wholesale orders need at least "
+                            "%(minimum)s %(unit)s (in multiples of %(multiple)s "
+                            "%(unit)s); this order has %(qty)s %(unit)s.",
+                            **values,
+                        )
+                    else:
+                        message = self.env._(
+                            "%(order)s, %(product)s: wholesale orders need at least "
+                            "%(minimum)s %(unit)s; this order has %(qty)s %(unit)s.",
+                            **values,
+                        )
+                    problems.append(message)
+        if problems:
+            raise UserError(
+                self.env._(
+                    "This wholesale order does not meet the quantity rules:\n%(lines)s",
+                    lines="\n".join(problems),
+                )
+            )
+
+    @api.model
+    def _wholesale_is_multiple(self, qty, multiple):
+        ratio = qty / multiple
+        return not float_compare(
+            ratio, float_round(ratio, precision_digits=0), precision_digits=4
+        )

@@ -1,0 +1,76 @@
+import { PosOrderline } from "@point_of_sale/app/models/pos_order_line";
+import { patch } from "@web/core/utils/patch";
+
+/**
+ * Unit ladder at the POS.
+ *
+ * Scanning a step barcode (a carton) adds one line whose quantity stays in the
+ * product's unit (24 pieces, so the server moves 24 pieces out of the one stock
+ * count) and remembers the scanned unit in `wholesale_uom_id`. When the ladder
+ * sets a retail price for the step, the line is priced at that price: the
+ * price per piece is carton price / pieces, so 1 carton costs the carton price
+ * and not 24 times the piece price.
+ */
+patch(PosOrderline.prototype, {
+    setOptions(options) {
+        const result = super.setOptions(...arguments);
+        const code = options.code;
+        if (!code) {
+            return result;
+        }
+        const packaging = this.models["product.uom"].getBy("barcode", code.code);
+        if (!packaging || packaging.product_id?.id !== this.product_id.id) {
+            return result;
+        }
+        const pieces = this.wholesalePiecesPerUnit(packaging.uom_id);
+        if (!pieces) {
+            return result;
+        }
+        this.wholesale_uom_id = packaging.uom_id;
+        if (packaging.wholesale_retail_price) {
+            this.setUnitPrice(packaging.wholesale_retail_price / pieces);
+            this.price_type = "manual";
+        }
+        return result;
+    },
+
+    /** How many product units one `uom` holds (24 for a carton of 24). */
+    wholesalePiecesPerUnit(uom) {
+        const base = this.product_id.product_tmpl_id.uom_id || this.product_id.uom_id;
+        if (!uom || !base || !base.factor) {
+            return 0;
+        }
+        return uom.factor / base.factor;
+    },
+
+    /** "1 × Carton (24)" when the line holds whole scanned units, else "". */
+    get wholesaleUnitLabel() {
+        const uom = this.wholesale_uom_id;
+        const pieces = this.wholesalePiecesPerUnit(uom);
+        if (!pieces) {
+            return "";
+        }
+        const count = this.qty / pieces;
+        if (Math.abs(count - Math.round(count)) > 1e-6) {
+            return "";
+        }
+        return `${Math.round(count)} × ${uom.name}`;
+    },
+
+    canBeMergedWith(orderline) {
+        if (this.wholesale_uom_id || orderline.wholesale_uom_id) {
+            return (
+                this.wholesale_uom_id?.id === orderline.wholesale_uom_id?.id &&
+                this.getProduct().id === orderline.getProduct().id &&
+                this.currency.isZero(this.price_unit - orderline.price_unit) &&
+                this.getDiscount() === orderline.getDiscount() &&
+                this.getNote() === orderline.getNote() &&
+                this.getCustomerNote() === orderline.getCustomerNote() &&
+                !this.isLotTracked() &&
+                !this.refunded_orderline_id &&
+                !orderline.isPartOfCombo()
+            );
+        }
+        return super.canBeMergedWith(...arguments);
+    },
+});
