@@ -1,0 +1,234 @@
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.point_of_sale.tests.common import TestPoSCommon
+
+ONLINE = "wholesale_retail_online_order_uuid"
+
+
+@tagged("post_install", "-at_install")
+class TestOversellGuard(TestPoSCommon):
+    """One stock pool: no oversell between wholesale orders, deliveries and POS."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.group_ids |= cls.env.ref(
+            "wholesale_retail.group_wholesale_manager"
+        ) | cls.env.ref("stock.group_stock_manager")
+        cls.warehouse = cls.company_data["default_warehouse"]
+        cls.rice = cls.create_product("WR Rice Cooker", cls.categ_basic, 30.0, 20.0)
+        cls.soap = cls.create_product("WR Soap", cls.categ_basic, 2.0, 1.0)
+        cls.adjust_inventory([cls.rice, cls.soap], [10, 50])
+        cls.wholesaler = cls.env["res.partner"].create(
+            {"name": "WR Sub-distributor", "wholesale_customer": True}
+        )
+        cls.retail_customer = cls.env["res.partner"].create({"name": "WR Walk-in"})
+        cls.stock_manager = new_test_user(
+            cls.env,
+            login="wr_stock_manager",
+            groups="stock.group_stock_manager",
+            company_id=cls.company.id,
+        )
+        cls.config = cls.basic_config
+
+    def _order(self, partner, product, qty):
+        return self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "warehouse_id": self.warehouse.id,
+                "order_line": [
+                    (0, 0, {"product_id": product.id, "product_uom_qty": qty})
+                ],
+            }
+        )
+
+    def _rollback_on_error(self, func, *args, **kwargs):
+        """Run ``func`` as a request would: its changes are undone if it raises."""
+        try:
+            with self.env.cr.savepoint():
+                return func(*args, **kwargs)
+        finally:
+            self.env.invalidate_all()
+
+    def _pool_version(self, product):
+        row = self.env["wholesale.stock.pool"].search(
+            [("product_id", "=", product.id), ("warehouse_id", "=", self.warehouse.id)]
+        )
+        return row.version
+
+    def _sync(self, order_data, online=False):
+        pos_order = self.env["pos.order"]
+        if online:
+            pos_order = pos_order.with_context(**{ONLINE: order_data["uuid"]})
+        pos_order.sync_from_ui([order_data])
+        return self.env["pos.order"].search([("uuid", "=", order_data["uuid"])])
+
+    # ------------------------------------------------------------------
+    # Wholesale confirmation
+    # ------------------------------------------------------------------
+    def test_wholesale_confirmation_refused_says_what_is_available(self):
+        self.assertEqual(self.warehouse.wholesale_oversell_policy, "refuse")
+        order = self._order(self.wholesaler, self.rice, 12)
+        with self.assertRaisesRegex(UserError, r"12\.0 Units ordered, only 10\.0"):
+            self._rollback_on_error(order.action_confirm)
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.picking_ids)
+        self.assertEqual(
+            self.rice.with_context(warehouse_id=self.warehouse.id).free_qty, 10
+        )
+        # within the free quantity it confirms, reserves and bumps the pool row
+        order.order_line.product_uom_qty = 10
+        order.action_confirm()
+        self.assertEqual(order.picking_ids.move_ids.quantity, 10)
+        self.assertGreaterEqual(self._pool_version(self.rice), 1)
+        # the reserved stock is not free for the next wholesale order
+        with self.assertRaisesRegex(UserError, r"only 0\.0 Units available"):
+            self._order(self.wholesaler, self.rice, 1).action_confirm()
+
+    def test_wholesale_confirmation_backorder_policy(self):
+        self.warehouse.wholesale_oversell_policy = "backorder"
+        order = self._order(self.wholesaler, self.rice, 12)
+        order.action_confirm()
+        move = order.picking_ids.move_ids
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(move.state, "partially_available")
+        self.assertEqual(move.quantity, 10)
+        self.assertEqual(move.product_uom_qty, 12)
+
+    def test_retail_order_and_guard_off_keep_core_behaviour(self):
+        # a non-wholesale order beyond stock is confirmed as in core
+        order = self._order(self.retail_customer, self.rice, 15)
+        order.action_confirm()
+        self.assertEqual(order.picking_ids.move_ids.quantity, 10)
+        # guard off: no pool row is touched, a wholesale order is not refused
+        self.env["ir.config_parameter"].set_param(
+            "wholesale_retail.oversell_guard", "0"
+        )
+        version = self._pool_version(self.rice)
+        wholesale = self._order(self.wholesaler, self.rice, 5)
+        wholesale.action_confirm()
+        self.assertEqual(wholesale.state, "sale")
+        self.assertEqual(self._pool_version(self.rice), version)
+
+    # ------------------------------------------------------------------
+    # Delivery validation
+    # ------------------------------------------------------------------
+    def test_delivery_never_takes_a_reservation_silently(self):
+        wholesale = self._order(self.wholesaler, self.rice, 6)
+        wholesale.action_confirm()
+        retail = self._order(self.retail_customer, self.rice, 4)
+        retail.action_confirm()
+        picking = retail.picking_ids
+        picking.move_ids.quantity = 8
+        picking.move_ids.picked = True
+        with self.assertRaisesRegex(UserError, "reserved for the wholesale order"):
+            self._rollback_on_error(picking.button_validate)
+        self.assertEqual(wholesale.picking_ids.move_ids.quantity, 6)
+        self.assertEqual(picking.state, "assigned")
+        # with the backorder policy it goes through, and the robbed transfer says so
+        self.warehouse.wholesale_oversell_policy = "backorder"
+        picking.move_ids.quantity = 8
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(self.rice.qty_available, 2)
+        robbed = wholesale.picking_ids
+        self.assertIn(
+            "The validation of %s took 4.0 Units of WR Rice Cooker" % picking.name,
+            robbed.message_ids[0].body,
+        )
+
+    # ------------------------------------------------------------------
+    # POS
+    # ------------------------------------------------------------------
+    def test_pos_online_sale_beyond_free_stock_is_refused(self):
+        self.assertEqual(self.config.picking_type_id.warehouse_id, self.warehouse)
+        self._order(self.wholesaler, self.rice, 8).action_confirm()
+        self.open_new_session()
+        data = self.create_ui_order_data([(self.rice, 3), (self.soap, 1)])
+        with self.assertRaisesRegex(
+            UserError, r"WR Rice Cooker: 3\.0 Units in the order, 2\.0 Units available"
+        ):
+            self._rollback_on_error(self._sync, data, online=True)
+        self.assertFalse(self.env["pos.order"].search([("uuid", "=", data["uuid"])]))
+        self.assertEqual(self.soap.qty_available, 50)
+        # within the sellable quantity, the online sale goes through
+        order = self._sync(self.create_ui_order_data([(self.rice, 2)]), online=True)
+        self.assertEqual(order.state, "paid")
+        self.assertEqual(self.rice.qty_available, 8)
+        self.assertFalse(order.wholesale_oversell_incident_ids)
+        self.assertEqual(
+            self.rice._wholesale_sellable_qty(self.warehouse)[self.rice.id], 0
+        )
+
+    def test_late_offline_order_is_accepted_with_an_incident(self):
+        self.open_new_session()
+        data = self.create_ui_order_data([(self.rice, 13)])
+        order = self._sync(data)  # no online mark: it was paid while offline
+        self.assertEqual(order.state, "paid")
+        self.assertEqual(order.picking_ids.state, "done")
+        self.assertEqual(self.rice.qty_available, -3)
+        incident = order.wholesale_oversell_incident_ids
+        self.assertRecordValues(
+            incident,
+            [
+                {
+                    "product_id": self.rice.id,
+                    "warehouse_id": self.warehouse.id,
+                    "quantity_sold": 13,
+                    "quantity_available": 10,
+                    "quantity_short": 3,
+                    "session_id": self.pos_session.id,
+                    "company_id": self.company.id,
+                    "state": "open",
+                }
+            ],
+        )
+        self.assertTrue(incident.date)
+        self.assertIn(self.stock_manager, incident.activity_ids.user_id)
+        incident.action_settle()
+        self.assertEqual(incident.state, "done")
+        self.assertFalse(incident.activity_ids)
+        # the company rule: another company's incident is not visible
+        other = self.env["res.company"].create({"name": "WR Other Co"})
+        foreign = self.env["wholesale.oversell.incident"].create(
+            {
+                "company_id": other.id,
+                "product_id": self.env["product.product"]
+                .create({"name": "WR Foreign", "company_id": other.id})
+                .id,
+                "warehouse_id": self.env["stock.warehouse"]
+                .search([("company_id", "=", other.id)], limit=1)
+                .id,
+                "quantity_short": 1,
+            }
+        )
+        visible = (
+            self.env["wholesale.oversell.incident"]
+            .with_user(self.stock_manager)
+            .search([])
+        )
+        self.assertIn(incident, visible)
+        self.assertNotIn(foreign, visible)
+
+    # ------------------------------------------------------------------
+    # Availability API
+    # ------------------------------------------------------------------
+    def test_sellable_quantity_api_one_query(self):
+        self._order(self.wholesaler, self.rice, 4).action_confirm()
+        products = (
+            self.rice
+            | self.soap
+            | self.env["product.product"].create(
+                {"name": "WR Empty", "is_storable": True}
+            )
+        )
+        self.env.flush_all()
+        with self.assertQueryCount(1):
+            sellable = products._wholesale_sellable_qty(self.warehouse, channel="pos")
+        self.assertEqual(
+            sellable, {self.rice.id: 6, self.soap.id: 50, products[2].id: 0}
+        )
+        with self.assertRaises(ValueError):
+            products._wholesale_sellable_qty(self.warehouse, channel="fax")
