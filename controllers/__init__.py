@@ -1,1 +1,1 @@
-
+from . import report_xlsx

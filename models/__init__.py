@@ -2,3 +2,16 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import wholesale_overview
+from . import wholesale_stock_pool
+from . import wholesale_oversell_incident
+from . import stock_warehouse
+from . import stock_move
+from . import product_product
+from . import pos_order
+from . import wholesale_unit_step
+from . import product_category
+from . import product_template
+from . import uom_uom
+from . import sale_order
+from . import sale_order_line
+from . import pos_order_line

@@ -1,1 +1,2 @@
-
+from . import wholesale_monthly_report
+from . import wholesale_monthly_report_xlsx

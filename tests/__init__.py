@@ -1,1 +1,5 @@
 from . import test_foundation
+from . import test_monthly_report
+from . import test_oversell_guard
+from . import test_unit_ladder
+from . import test_pos_ui

@@ -1,1 +1,1 @@
-
+from . import wholesale_ladder_apply
