@@ -347,6 +347,10 @@ class TestMonthlyReport(TestPoSCommon):
             )
 
     def test_xlsx_pdf_and_cron(self):
+        # wkhtmltopdf fetches the report's CSS from report.url; while tests run
+        # at install the HTTP server waits for the registry, and wkhtmltopdf
+        # would wait for ever. A closed local port makes it render unstyled at once.
+        self.env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
         report = self._report()
         workbook = openpyxl.load_workbook(io.BytesIO(report._render_xlsx()))
         self.assertEqual(
