@@ -11,7 +11,10 @@ class PosOrder(models.Model):
     _inherit = "pos.order"
 
     wholesale_oversell_incident_ids = fields.One2many(
-        "wholesale.oversell.incident", "pos_order_id", string="Oversell Incidents"
+        "wholesale.oversell.incident",
+        "pos_order_id",
+        string="Oversell Incidents",
+        groups="wholesale_retail.group_wholesale_user",
     )
 
     def _wholesale_is_online_payment(self):
@@ -70,6 +73,34 @@ class PosOrder(models.Model):
                 )
         return shortages
 
+    def _wholesale_refusable_shortages(self, shortages):
+        """The shortages the warehouse's POS policy refuses at online payment."""
+        warehouse = self._wholesale_pos_warehouse()
+        policy = warehouse.wholesale_pos_oversell_policy
+        if policy == "refuse":
+            return shortages
+        if policy != "protect_wholesale":
+            return []
+        held = self._wholesale_wholesale_reservations(
+            self.env["product.product"].union(*(s["product"] for s in shortages)),
+            warehouse,
+        )
+        return [s for s in shortages if held.get(s["product"].id, 0.0) > 0]
+
+    def _wholesale_wholesale_reservations(self, products, warehouse):
+        """Quantity reserved in ``warehouse`` for wholesale orders, per product."""
+        groups = self.env["stock.move"]._read_group(
+            [
+                ("product_id", "in", products.ids),
+                ("location_id.warehouse_id", "=", warehouse.id),
+                ("state", "in", ("assigned", "partially_available")),
+                ("sale_line_id.order_id.partner_id.wholesale_customer", "=", True),
+            ],
+            groupby=["product_id"],
+            aggregates=["quantity:sum"],
+        )
+        return {product.id: qty for product, qty in groups}
+
     def _wholesale_refuse_oversell(self, shortages):
         lines = [
             self.env._(
@@ -125,7 +156,9 @@ class PosOrder(models.Model):
             return super()._process_saved_order(draft)
         shortages = self._wholesale_stock_shortages()
         if shortages and self._wholesale_is_online_payment():
-            self._wholesale_refuse_oversell(shortages)
+            refused = self._wholesale_refusable_shortages(shortages)
+            if refused:
+                self._wholesale_refuse_oversell(refused)
         # A late (offline) order is accepted: stock follows the goods, even
         # into reservations or below zero, and the incident says so.
         order = self.with_context(wholesale_retail_allow_oversell=True)

@@ -16,6 +16,23 @@ class StockWarehouse(models.Model):
         "Confirm with a backorder: the order is confirmed, the free part is "
         "reserved and the rest waits as a backorder.\n"
         "Either way, a delivery that takes stock reserved for another order is "
-        "written on that order's transfer, and POS sales beyond the free "
-        "quantity are refused at payment.",
+        "written on that order's transfer.",
+    )
+    wholesale_pos_oversell_policy = fields.Selection(
+        [
+            ("protect_wholesale", "Protect wholesale reservations"),
+            ("refuse", "Refuse beyond free stock"),
+            ("allow", "Allow and record"),
+        ],
+        string="POS Oversell Policy",
+        required=True,
+        default="protect_wholesale",
+        help="What happens when the POS, online, sells more than the free "
+        "quantity of this warehouse (on hand minus reserved).\n"
+        "Protect wholesale reservations: the sale is refused before payment when "
+        "it would take stock that confirmed wholesale orders hold; otherwise it "
+        "goes through and an oversell incident is recorded.\n"
+        "Refuse beyond free stock: every such sale is refused before payment.\n"
+        "Allow and record: the sale goes through and an incident is recorded.\n"
+        "An order paid while the POS was offline is never refused.",
     )

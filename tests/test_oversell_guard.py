@@ -162,6 +162,34 @@ class TestOversellGuard(TestPoSCommon):
             self.rice._wholesale_sellable_qty(self.warehouse)[self.rice.id], 0
         )
 
+    def test_pos_policy_per_warehouse(self):
+        """Default: only stock that wholesale orders hold is protected."""
+        self.assertEqual(
+            self.warehouse.wholesale_pos_oversell_policy, "protect_wholesale"
+        )
+        self.open_new_session()
+        # no wholesale order holds soap: the online sale beyond stock goes
+        # through (core POS behaviour) and the incident says so
+        order = self._sync(self.create_ui_order_data([(self.soap, 52)]), online=True)
+        self.assertEqual(order.state, "paid")
+        self.assertEqual(self.soap.qty_available, -2)
+        self.assertRecordValues(
+            order.wholesale_oversell_incident_ids,
+            [{"product_id": self.soap.id, "quantity_short": 2.0}],
+        )
+        # "refuse" refuses every online sale beyond the free quantity
+        self.warehouse.wholesale_pos_oversell_policy = "refuse"
+        data = self.create_ui_order_data([(self.rice, 11)])
+        with self.assertRaisesRegex(UserError, r"WR Rice Cooker: 11\.0 Units"):
+            self._rollback_on_error(self._sync, data, online=True)
+        self.assertEqual(self.rice.qty_available, 10)
+        # "allow" never refuses, even stock held for a wholesale order
+        self._order(self.wholesaler, self.rice, 8).action_confirm()
+        self.warehouse.wholesale_pos_oversell_policy = "allow"
+        order = self._sync(self.create_ui_order_data([(self.rice, 3)]), online=True)
+        self.assertEqual(order.state, "paid")
+        self.assertEqual(order.wholesale_oversell_incident_ids.quantity_short, 1.0)
+
     def test_late_offline_order_is_accepted_with_an_incident(self):
         self.open_new_session()
         data = self.create_ui_order_data([(self.rice, 13)])

@@ -61,6 +61,7 @@ def setup(db, stamp):
             [("company_id", "=", company.id)], limit=1
         )
         warehouse.wholesale_oversell_policy = "refuse"
+        warehouse.wholesale_pos_oversell_policy = "refuse"
         partner = env["res.partner"].create(
             {"name": "WR Race Sub-distributor", "wholesale_customer": True}
         )
