@@ -6,8 +6,8 @@ import { patch } from "@web/core/utils/patch";
  *
  * Scanning a step barcode (a carton) adds one line whose quantity stays in the
  * product's unit (24 pieces, so the server moves 24 pieces out of the one stock
- * count) and remembers the scanned unit in `wholesale_uom_id`. When the ladder
- * sets a retail price for the step, the line is priced at that price: the
+ * count) and, when the ladder sets a retail price for the step, remembers the
+ * scanned unit in `wholesale_uom_id` and prices the line at that price: the
  * price per piece is carton price / pieces, so 1 carton costs the carton price
  * and not 24 times the piece price.
  */
@@ -23,14 +23,14 @@ patch(PosOrderline.prototype, {
             return result;
         }
         const pieces = this.wholesalePiecesPerUnit(packaging.uom_id);
-        if (!pieces) {
+        // Without a step price the ladder changes nothing: core behaviour (the
+        // packaging is a quantity multiplier, merged into the piece line).
+        if (!pieces || !packaging.wholesale_retail_price) {
             return result;
         }
         this.wholesale_uom_id = packaging.uom_id;
-        if (packaging.wholesale_retail_price) {
-            this.setUnitPrice(packaging.wholesale_retail_price / pieces);
-            this.price_type = "manual";
-        }
+        this.setUnitPrice(packaging.wholesale_retail_price / pieces);
+        this.price_type = "manual";
         return result;
     },
 
