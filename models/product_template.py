@@ -44,12 +44,9 @@ class ProductTemplate(models.Model):
 
     @api.constrains("uom_id")
     def _check_wholesale_ladder_base(self):
-        Step = self.env["wholesale.unit.step"]
         for template in self:
             for step in template.wholesale_step_ids.filtered("uom_id"):
-                Step._wholesale_check_uom_tree(step.uom_id, template)
-                pieces = Step._wholesale_pieces_of(step.uom_id, template)
-                if float_compare(pieces, step.pieces, precision_digits=PIECES_DIGITS):
+                if step._wholesale_unit_pieces_mismatch() is not False:
                     raise ValidationError(
                         self.env._(
                             "%(product)s has a unit ladder counted in another unit: "

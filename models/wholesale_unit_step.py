@@ -73,13 +73,22 @@ class WholesaleUnitStep(models.Model):
         for step in self:
             self._wholesale_check_pieces(step.pieces, step.name)
 
+    def _wholesale_unit_pieces_mismatch(self):
+        """Check the step's unit is in its product's tree; return the pieces the
+        unit holds when they differ from the step's, else ``False``."""
+        self.ensure_one()
+        self._wholesale_check_uom_tree(self.uom_id, self.product_tmpl_id)
+        pieces = self._wholesale_pieces_of(self.uom_id, self.product_tmpl_id)
+        if float_compare(pieces, self.pieces, precision_digits=PIECES_DIGITS):
+            return pieces
+        return False
+
     @api.constrains("uom_id", "pieces", "product_tmpl_id")
     def _check_uom(self):
         for step in self:
             if step.uom_id:
-                step._wholesale_check_uom_tree(step.uom_id, step.product_tmpl_id)
-                pieces = step._wholesale_pieces_of(step.uom_id, step.product_tmpl_id)
-                if float_compare(pieces, step.pieces, precision_digits=PIECES_DIGITS):
+                pieces = step._wholesale_unit_pieces_mismatch()
+                if pieces is not False:
                     raise ValidationError(
                         self.env._(
                             "The step %(step)s holds %(pieces)s pieces but its "
