@@ -6,7 +6,6 @@
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "wholesale_retail developers",
-    "website": "https://github.com/wholesale-retail/wholesale_retail",
     "development_status": "Alpha",
     "application": True,
     "installable": True,
