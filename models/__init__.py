@@ -6,7 +6,11 @@ from . import wholesale_stock_pool
 from . import wholesale_oversell_incident
 from . import stock_warehouse
 from . import stock_move
+from . import stock_move_line
+from . import stock_picking
+from . import stock_rule
 from . import product_product
+from . import pos_config
 from . import pos_order
 from . import wholesale_unit_step
 from . import product_category

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
@@ -34,29 +34,59 @@ class PosOrder(models.Model):
         self.ensure_one()
         return self.config_id.picking_type_id.warehouse_id
 
-    def _wholesale_stock_shortages(self):
-        """Bump the pool of the order's products, then compare with free stock.
+    def _wholesale_settled_moves(self):
+        """Open stock moves of the sale order lines these POS lines settle."""
+        # A cashier may have no right on sale.order.line: read through sudo,
+        # only the moves of the lines the order itself points to.
+        lines = self.sudo().lines.sale_order_line_id
+        return lines.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+
+    def _wholesale_stock_shortages(self, bump=True):
+        """Bump the pool of the order's products, then compare with sellable stock.
 
         Returns a list of dicts (product, warehouse, sold, available, short)
         for products the order sells beyond the sellable quantity.
         """
         self.ensure_one()
-        warehouse = self._wholesale_pos_warehouse()
-        lines = self.lines.filtered(lambda line: line.product_id.is_storable)
-        if not warehouse or not lines:
-            return []
-        pool = self.env["wholesale.stock.pool"]
-        pool._bump((product.id, warehouse.id) for product in lines.product_id)
         sold = defaultdict(float)
-        for line in lines:
+        for line in self.lines.filtered(lambda line: line.product_id.is_storable):
             sold[line.product_id] += line.qty
+        return self.env["pos.order"]._wholesale_shortages_for(
+            self.config_id,
+            sold,
+            own_move_ids=self._wholesale_settled_moves().ids,
+            exclude_pos_order_ids=self.ids,
+            bump=bump,
+        )
+
+    @api.model
+    def _wholesale_shortages_for(
+        self, config, sold, own_move_ids=(), exclude_pos_order_ids=(), bump=True
+    ):
+        """Products of ``sold`` ({product: qty}) beyond what ``config`` may sell.
+
+        Sellable stock is measured under the POS's source location (see
+        ``wholesale.stock.pool._sellable``), with the reservations of
+        ``own_move_ids`` (the sale order lines the POS settles) given back.
+        """
+        location = config.picking_type_id.default_location_src_id
+        warehouse = config.picking_type_id.warehouse_id
+        if not location or not warehouse or not sold:
+            return []
+        if bump:
+            self.env["wholesale.stock.pool"]._bump(
+                (product.id, warehouse.id) for product in sold
+            )
         sold = {p: q for p, q in sold.items() if q > 0}
         if not sold:
             return []
         products = self.env["product.product"].union(*sold)
-        sellable = products.with_context(
-            wholesale_retail_exclude_pos_order_ids=self.ids
-        )._wholesale_sellable_qty(warehouse=warehouse, channel="pos")
+        sellable = products._wholesale_sellable_qty(
+            channel="pos",
+            location=location,
+            exclude_pos_order_ids=exclude_pos_order_ids,
+            own_move_ids=own_move_ids,
+        )
         shortages = []
         for product, qty in sold.items():
             available = sellable.get(product.id, 0.0)
@@ -73,35 +103,51 @@ class PosOrder(models.Model):
                 )
         return shortages
 
-    def _wholesale_refusable_shortages(self, shortages):
+    @api.model
+    def _wholesale_refusable_shortages(self, config, shortages, own_move_ids=()):
         """The shortages the warehouse's POS policy refuses at online payment."""
-        warehouse = self._wholesale_pos_warehouse()
+        warehouse = config.picking_type_id.warehouse_id
         policy = warehouse.wholesale_pos_oversell_policy
+        if not shortages or policy == "allow":
+            return []
         if policy == "refuse":
             return shortages
-        if policy != "protect_wholesale":
-            return []
         held = self._wholesale_wholesale_reservations(
             self.env["product.product"].union(*(s["product"] for s in shortages)),
             warehouse,
+            own_move_ids,
         )
         return [s for s in shortages if held.get(s["product"].id, 0.0) > 0]
 
-    def _wholesale_wholesale_reservations(self, products, warehouse):
-        """Quantity reserved in ``warehouse`` for wholesale orders, per product."""
-        groups = self.env["stock.move"]._read_group(
-            [
-                ("product_id", "in", products.ids),
-                ("location_id.warehouse_id", "=", warehouse.id),
-                ("state", "in", ("assigned", "partially_available")),
-                ("sale_line_id.order_id.partner_id.wholesale_customer", "=", True),
-            ],
-            groupby=["product_id"],
-            aggregates=["quantity:sum"],
+    @api.model
+    def _wholesale_wholesale_reservations(self, products, warehouse, own_move_ids=()):
+        """What confirmed wholesale orders hold or are promised in ``warehouse``.
+
+        Per product: the demand of open moves of wholesale customers' sale
+        orders (reserved or waiting for a manual reservation), except
+        ``own_move_ids``. Read as superuser: the question is asked on behalf
+        of a cashier, who has no right to read sale order lines, and only
+        quantities per product come out.
+        """
+        groups = (
+            self.env["stock.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", products.ids),
+                    ("location_id.warehouse_id", "=", warehouse.id),
+                    ("state", "in", ("confirmed", "partially_available", "assigned")),
+                    ("id", "not in", list(own_move_ids)),
+                    ("sale_line_id.order_id.partner_id.wholesale_customer", "=", True),
+                ],
+                groupby=["product_id"],
+                aggregates=["product_qty:sum"],
+            )
         )
         return {product.id: qty for product, qty in groups}
 
-    def _wholesale_refuse_oversell(self, shortages):
+    @api.model
+    def _wholesale_oversell_message(self, shortages):
         lines = [
             self.env._(
                 "%(product)s: %(sold)s %(unit)s in the order, %(available)s "
@@ -114,13 +160,14 @@ class PosOrder(models.Model):
             )
             for s in shortages
         ]
-        raise UserError(
-            self.env._(
-                "Not enough stock to sell this order:\n%(lines)s\n"
-                "Lower the quantity or remove the product, then pay again.",
-                lines="\n".join(lines),
-            )
+        return self.env._(
+            "Not enough stock to sell this order:\n%(lines)s\n"
+            "Lower the quantity or remove the product, then pay again.",
+            lines="\n".join(lines),
         )
+
+    def _wholesale_refuse_oversell(self, shortages):
+        raise UserError(self._wholesale_oversell_message(shortages))
 
     def _wholesale_record_incidents(self, shortages):
         self.ensure_one()
@@ -149,20 +196,37 @@ class PosOrder(models.Model):
         incidents._wholesale_notify_stock_managers()
         return incidents
 
+    def _wholesale_terminal_charged(self):
+        """True when a payment terminal or online payment has taken the money."""
+        self.ensure_one()
+        return any(
+            payment.payment_method_id.use_payment_terminal
+            or payment.payment_method_id._is_online_payment()
+            for payment in self.payment_ids
+        )
+
     def _process_saved_order(self, draft):
         self.ensure_one()
         pool = self.env["wholesale.stock.pool"]
         if draft or self.state == "cancel" or not pool._guard_enabled():
             return super()._process_saved_order(draft)
         shortages = self._wholesale_stock_shortages()
-        if shortages and self._wholesale_is_online_payment():
-            refused = self._wholesale_refusable_shortages(shortages)
+        # Only the payment screen's own online call may be refused, and never
+        # once a card terminal has charged (the payment screen's entry check,
+        # ``pos.config.wholesale_check_order``, refused before that).
+        if (
+            shortages
+            and self._wholesale_is_online_payment()
+            and not self._wholesale_terminal_charged()
+        ):
+            refused = self._wholesale_refusable_shortages(
+                self.config_id, shortages, self._wholesale_settled_moves().ids
+            )
             if refused:
                 self._wholesale_refuse_oversell(refused)
         # A late (offline) order is accepted: stock follows the goods, even
         # into reservations or below zero, and the incident says so.
-        order = self.with_context(wholesale_retail_allow_oversell=True)
-        result = super(PosOrder, order)._process_saved_order(draft)
+        result = super()._process_saved_order(draft)
         if shortages:
             self._wholesale_record_incidents(shortages)
         return result

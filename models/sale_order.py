@@ -14,8 +14,25 @@ class SaleOrder(models.Model):
     )
 
     def action_confirm(self):
-        self._wholesale_check_quantity_rules()
+        (self - self._wholesale_settled_at_pos())._wholesale_check_quantity_rules()
         return super().action_confirm()
+
+    def _wholesale_settled_at_pos(self):
+        """The orders of ``self`` that a paid POS order settles (pos_sale).
+
+        pos_sale confirms such a quotation while it syncs the POS order, after
+        the customer took the goods and paid: the wholesale rules (minimum,
+        multiple, refusal beyond free stock) no longer apply to it. Read as
+        superuser: a salesperson may have no Point of Sale rights, and the
+        answer depends on paid POS orders only, which a client cannot forge
+        without paying.
+        """
+        if not self:
+            return self
+        paid_lines = self.sudo().order_line.pos_order_line_ids.filtered(
+            lambda line: line.order_id.state in ("paid", "done")
+        )
+        return self & paid_lines.sale_order_line_id.order_id
 
     def _wholesale_check_quantity_rules(self):
         """Refuse wholesale orders below a product's minimum or off its multiple.

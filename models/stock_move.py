@@ -4,6 +4,8 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from .wholesale_stock_pool import POS_GOODS_MOVING, SCHEDULER_ASSIGN, hold_pool
+
 
 class StockMove(models.Model):
     _inherit = "stock.move"
@@ -11,30 +13,21 @@ class StockMove(models.Model):
     # ------------------------------------------------------------------
     # Serialization point
     # ------------------------------------------------------------------
-    def _wholesale_pool_pairs(self, done=False):
-        """(product, warehouse) pairs whose stock these moves consume.
+    def _wholesale_pool_pairs(self):
+        """(product, warehouse) pairs whose stock these moves take away.
 
-        With ``done``, destinations count too (returns and receipts change
-        the pool), and so do the move lines' own source locations.
+        The source locations of the moves and of their move lines: only stock
+        leaving an internal location can oversell. Receipts and returns into
+        stock add to the pool and take no row.
         """
         pairs = set()
         for move in self:
             if not move.product_id.is_storable:
                 continue
-            locations = move.location_id
-            if done:
-                locations |= (
-                    move.location_dest_id
-                    | move.move_line_ids.location_id
-                    | move.move_line_ids.location_dest_id
-                )
-            for location in locations:
+            for location in move.location_id | move.move_line_ids.location_id:
                 if location.usage == "internal" and location.warehouse_id:
                     pairs.add((move.product_id.id, location.warehouse_id.id))
         return pairs
-
-    def _wholesale_bump_pool(self, done=False):
-        return self.env["wholesale.stock.pool"]._bump(self._wholesale_pool_pairs(done))
 
     # ------------------------------------------------------------------
     # Confirmation and reservation
@@ -45,11 +38,14 @@ class StockMove(models.Model):
         return bool(order and order.partner_id.commercial_partner_id.wholesale_customer)
 
     def _wholesale_check_confirmation(self):
-        """Refuse a wholesale confirmation beyond the free quantity.
+        """Refuse a wholesale confirmation beyond the sellable quantity.
 
         Applies to moves of wholesale sale orders (customer flagged as
-        wholesale) that reserve straight from a warehouse whose policy is
-        'refuse'. Must run after the pool rows were bumped.
+        wholesale) that take stock straight from a warehouse whose policy is
+        'refuse', measured under each move's own source location
+        (``wholesale.stock.pool._sellable``). Not to a quotation that pos_sale
+        confirms while syncing a POS order that settled it: those goods have
+        been handed over. Must run after the pool rows were bumped.
         """
         moves = self.filtered(
             lambda m: (
@@ -57,23 +53,24 @@ class StockMove(models.Model):
                 and m._wholesale_is_wholesale_order()
             )
         )
+        settled = moves.sale_line_id.order_id._wholesale_settled_at_pos()
+        moves = moves.filtered(lambda m: m.sale_line_id.order_id not in settled)
         if not moves:
             return
-        demand = defaultdict(float)
-        for move in moves:
-            demand[move.product_id, move.location_id.warehouse_id] += move.product_qty
-        free = self.env["wholesale.stock.pool"]._free_quantities(
-            moves.product_id.ids, moves.location_id.warehouse_id.ids
-        )
         errors = []
-        for (product, warehouse), qty in demand.items():
-            available = free.get((product.id, warehouse.id), {}).get("free", 0.0)
-            if (
-                float_compare(
-                    qty, available, precision_rounding=product.uom_id.rounding
-                )
-                > 0
-            ):
+        for location, location_moves in moves.grouped("location_id").items():
+            demand = defaultdict(float)
+            for move in location_moves:
+                demand[move.product_id] += move.product_qty
+            products = self.env["product.product"].union(*demand)
+            sellable = products._wholesale_sellable_qty(
+                channel="wholesale", location=location
+            )
+            for product, qty in demand.items():
+                available = sellable.get(product.id, 0.0)
+                rounding = product.uom_id.rounding
+                if float_compare(qty, available, precision_rounding=rounding) <= 0:
+                    continue
                 errors.append(
                     self.env._(
                         "%(product)s: %(ordered)s %(unit)s ordered, only %(available)s "
@@ -82,7 +79,7 @@ class StockMove(models.Model):
                         ordered=product.uom_id.round(qty),
                         available=max(product.uom_id.round(available), 0.0),
                         unit=product.uom_id.name,
-                        warehouse=warehouse.name,
+                        warehouse=location.warehouse_id.name,
                     )
                 )
         if errors:
@@ -98,24 +95,25 @@ class StockMove(models.Model):
             )
 
     def _action_confirm(self, merge=True, merge_into=False, create_proc=True):
-        pool = self.env["wholesale.stock.pool"]
-        if pool._guard_enabled():
-            to_check = self.filtered(
-                lambda m: (
-                    m.state == "draft"
-                    and m.product_id.is_storable
-                    and not m.move_orig_ids
-                    and m.procure_method == "make_to_stock"
-                    and m.location_id.usage == "internal"
-                    and m.location_id.warehouse_id
-                )
+        to_check = self.filtered(
+            lambda m: (
+                m.state == "draft"
+                and m.product_id.is_storable
+                and not m.move_orig_ids
+                and m.procure_method == "make_to_stock"
+                and m.location_id.usage == "internal"
+                and m.location_id.warehouse_id
             )
-            if to_check:
-                to_check._wholesale_bump_pool()
-                to_check._wholesale_check_confirmation()
-        return super()._action_confirm(
-            merge=merge, merge_into=merge_into, create_proc=create_proc
         )
+        if not to_check or not self.env["wholesale.stock.pool"]._guard_enabled():
+            return super()._action_confirm(
+                merge=merge, merge_into=merge_into, create_proc=create_proc
+            )
+        with hold_pool(self.env, to_check._wholesale_pool_pairs()):
+            to_check._wholesale_check_confirmation()
+            return super()._action_confirm(
+                merge=merge, merge_into=merge_into, create_proc=create_proc
+            )
 
     def _action_assign(self, force_qty=False):
         to_reserve = self.filtered(
@@ -125,23 +123,23 @@ class StockMove(models.Model):
                 and not m.location_id.should_bypass_reservation()
             )
         )
-        if to_reserve:
-            to_reserve._wholesale_bump_pool()
-        return super()._action_assign(force_qty=force_qty)
+        if not to_reserve or SCHEDULER_ASSIGN.get():
+            return super()._action_assign(force_qty=force_qty)
+        with hold_pool(self.env, to_reserve._wholesale_pool_pairs()):
+            return super()._action_assign(force_qty=force_qty)
 
     # ------------------------------------------------------------------
     # Validation: never take another order's reservation silently
     # ------------------------------------------------------------------
-    def _wholesale_reservation_takings(self):
+    def _wholesale_reservation_takings(self, own_moves):
         """What validating these moves takes from other moves' reservations.
 
         Returns ``{(product, warehouse): quantity}`` for the pairs where the
         picked quantity leaving the warehouse exceeds on hand minus what the
-        other moves reserved there (core then frees their reservation, see
-        ``stock.move.line._free_reservation``).
+        other moves (not ``own_moves``) reserved there (core then frees their
+        reservation, see ``stock.move.line._free_reservation``).
         """
         taken = defaultdict(float)
-        own_reserved = defaultdict(float)
         for move in self:
             if move.is_inventory or not move.product_id.is_storable:
                 continue
@@ -151,12 +149,17 @@ class StockMove(models.Model):
                     continue
                 if location.should_bypass_reservation():
                     continue
-                key = (move.product_id, location.warehouse_id)
-                own_reserved[key] += line.quantity_product_uom
                 if move.picked and line.picked:
-                    taken[key] += line.quantity_product_uom
+                    taken[move.product_id, location.warehouse_id] += (
+                        line.quantity_product_uom
+                    )
         if not taken:
             return {}
+        own_reserved = defaultdict(float)
+        for line in own_moves.move_line_ids:
+            if line.state not in ("done", "cancel") and line.location_id.warehouse_id:
+                key = (line.product_id, line.location_id.warehouse_id)
+                own_reserved[key] += line.quantity_product_uom
         products = self.env["product.product"].union(*(p for p, _w in taken))
         warehouses = self.env["stock.warehouse"].union(*(w for _p, w in taken))
         quantities = self.env["wholesale.stock.pool"]._free_quantities(
@@ -177,13 +180,13 @@ class StockMove(models.Model):
             takings[product, warehouse] = min(others, qty - max(free_for_us, 0.0))
         return takings
 
-    def _wholesale_other_reservations(self, takings):
+    def _wholesale_other_reservations(self, takings, own_moves):
         """Other moves' reserved quantity for the pairs of ``takings``."""
         lines = self.env["stock.move.line"].search(
             [
                 ("product_id", "in", [p.id for p, _w in takings]),
                 ("location_id.warehouse_id", "in", [w.id for _p, w in takings]),
-                ("move_id", "not in", self.ids),
+                ("move_id", "not in", own_moves.ids),
                 ("move_id", "!=", False),
                 ("state", "not in", ("done", "cancel")),
                 ("quantity", ">", 0),
@@ -194,49 +197,68 @@ class StockMove(models.Model):
             reserved[line.move_id] += line.quantity_product_uom
         return reserved
 
-    def _wholesale_check_reservation_taking(self):
-        """Refuse or prepare to record reservations taken by this validation."""
-        takings = self._wholesale_reservation_takings()
+    def _wholesale_check_reservation_taking(self, pos_moving):
+        """Refuse, or prepare to record, reservations this validation takes.
+
+        Runs as superuser: the person validating (a cashier, a storekeeper
+        without sales rights) may not read the other orders it must look at,
+        and an access error here would be swallowed by core's POS picking code
+        and leave the goods unmoved. Never refuses while the POS moves its
+        goods (``pos_moving``): core ignores the error there, so the goods
+        move and the taking is recorded instead.
+        """
+        own_moves = self
+        if pos_moving:
+            own_moves |= self.browse(pos_moving["own_move_ids"])
+        moves = self.sudo()
+        own_moves = own_moves.sudo()
+        takings = moves._wholesale_reservation_takings(own_moves)
         if not takings:
             return {}, {}
-        reserved = self._wholesale_other_reservations(takings)
-        if not self.env.context.get("wholesale_retail_allow_oversell"):
-            protected = [
-                move
-                for move in reserved
-                if move.location_id.warehouse_id.wholesale_oversell_policy == "refuse"
-                and move._wholesale_is_wholesale_order()
-                and (move.product_id, move.location_id.warehouse_id) in takings
-            ]
-            if protected:
-                product, warehouse = (
-                    protected[0].product_id,
-                    (protected[0].location_id.warehouse_id),
+        reserved = moves._wholesale_other_reservations(takings, own_moves)
+        if pos_moving:
+            return takings, reserved
+        protected = [
+            move
+            for move in reserved
+            if move.location_id.warehouse_id.wholesale_oversell_policy == "refuse"
+            and move._wholesale_is_wholesale_order()
+            and (move.product_id, move.location_id.warehouse_id) in takings
+        ]
+        if protected:
+            product, warehouse = (
+                protected[0].product_id,
+                protected[0].location_id.warehouse_id,
+            )
+            raise UserError(
+                self.env._(
+                    "Validating %(transfer)s would take %(qty)s %(unit)s of "
+                    "%(product)s reserved for the wholesale order %(order)s in "
+                    "%(warehouse)s. Lower the quantity to what this transfer "
+                    "reserved, or unreserve the other order first.",
+                    transfer=", ".join(self.picking_id.mapped("name"))
+                    or self.env._("these moves"),
+                    qty=product.uom_id.round(takings[product, warehouse]),
+                    unit=product.uom_id.name,
+                    product=product.display_name,
+                    order=protected[0].sale_line_id.order_id.name,
+                    warehouse=warehouse.name,
                 )
-                raise UserError(
-                    self.env._(
-                        "Validating %(transfer)s would take %(qty)s %(unit)s of "
-                        "%(product)s reserved for the wholesale order %(order)s in "
-                        "%(warehouse)s. Lower the quantity to what this transfer "
-                        "reserved, or unreserve the other order first.",
-                        transfer=", ".join(self.picking_id.mapped("name"))
-                        or self.env._("these moves"),
-                        qty=product.uom_id.round(takings[product, warehouse]),
-                        unit=product.uom_id.name,
-                        product=product.display_name,
-                        order=protected[0].sale_line_id.order_id.name,
-                        warehouse=warehouse.name,
-                    )
-                )
+            )
         return takings, reserved
 
-    def _wholesale_record_reservation_taking(self, takings, reserved_before):
+    def _wholesale_record_reservation_taking(
+        self, takings, reserved_before, pos_moving
+    ):
         """Write on each transfer whose reservation this validation took.
 
         Core either frees the other moves' reservation
         (``stock.move.line._free_reservation``) or, when the extra quantity
         came from another location, leaves their reservation without stock
-        behind it. Both are written on the robbed transfer.
+        behind it. Both are written on the robbed transfer; when a POS session
+        closing moved the goods, an oversell incident is recorded too.
+        Written as superuser: it is the system's record of what happened,
+        whatever the rights of the person who validated.
         """
         transfers = ", ".join(self.picking_id.mapped("name")) or self.env._(
             "another transfer"
@@ -251,7 +273,7 @@ class StockMove(models.Model):
                 )
             )
             uom = move.product_id.uom_id
-            move.picking_id.message_post(
+            move.picking_id.sudo().message_post(
                 body=self.env._(
                     "The validation of %(transfer)s took %(qty)s %(unit)s of "
                     "%(product)s reserved for other orders in %(warehouse)s. "
@@ -265,15 +287,49 @@ class StockMove(models.Model):
                     after=uom.round(after),
                 )
             )
+        if pos_moving and pos_moving.get("closing"):
+            self._wholesale_record_closing_incidents(takings, pos_moving)
+
+    def _wholesale_record_closing_incidents(self, takings, pos_moving):
+        """An incident per product whose reservations a session closing took."""
+        session = self.env["pos.session"].browse(pos_moving["session_id"])
+        sold = defaultdict(float)
+        for move in self:
+            sold[move.product_id] += move.product_qty
+        incidents = (
+            self.env["wholesale.oversell.incident"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "company_id": warehouse.company_id.id,
+                        "product_id": product.id,
+                        "warehouse_id": warehouse.id,
+                        "quantity_sold": sold[product],
+                        "quantity_available": sold[product] - qty,
+                        "quantity_short": qty,
+                        "session_id": session.id,
+                        "picking_id": self.picking_id[:1].id,
+                    }
+                    for (product, warehouse), qty in takings.items()
+                ]
+            )
+        )
+        incidents._wholesale_notify_stock_managers()
 
     def _action_done(self, cancel_backorder=False):
         pool = self.env["wholesale.stock.pool"]
         if not pool._guard_enabled():
             return super()._action_done(cancel_backorder=cancel_backorder)
+        pos_moving = POS_GOODS_MOVING.get()
         todo = self.filtered(lambda m: m.state not in ("done", "cancel"))
-        todo._wholesale_bump_pool(done=True)
-        takings, reserved_before = todo._wholesale_check_reservation_taking()
-        result = super()._action_done(cancel_backorder=cancel_backorder)
+        with hold_pool(self.env, todo._wholesale_pool_pairs()):
+            takings, reserved_before = todo._wholesale_check_reservation_taking(
+                pos_moving
+            )
+            result = super()._action_done(cancel_backorder=cancel_backorder)
         if takings:
-            todo._wholesale_record_reservation_taking(takings, reserved_before)
+            todo._wholesale_record_reservation_taking(
+                takings, reserved_before, pos_moving
+            )
         return result

@@ -2,12 +2,13 @@ from odoo import api, fields, models
 
 
 class WholesaleOversellIncident(models.Model):
-    """A paid POS order that sold more than the free stock.
+    """A POS sale that took more than the sellable stock.
 
     Recorded when an order paid while the POS was offline reaches the server
-    late: it is never rejected (the goods and the money have already moved),
-    so the shortfall is written down here and the stock managers get an
-    activity to settle it (count, recall a reservation, reorder).
+    late, or when a session closing moves goods that other orders had
+    reserved: it is never rejected (the goods and the money have already
+    moved), so the shortfall is written down here and the stock managers get
+    an activity to settle it (count, recall a reservation, reorder).
     """
 
     _name = "wholesale.oversell.incident"
@@ -43,6 +44,13 @@ class WholesaleOversellIncident(models.Model):
     session_id = fields.Many2one(
         "pos.session", string="POS Session", check_company=True
     )
+    picking_id = fields.Many2one(
+        "stock.picking",
+        string="Transfer",
+        check_company=True,
+        help="The POS transfer whose validation took stock reserved for other "
+        "orders (stock moved at the session closing).",
+    )
     date = fields.Datetime(
         required=True, default=lambda self: self._default_date(), index=True
     )
@@ -62,13 +70,17 @@ class WholesaleOversellIncident(models.Model):
     def _default_date(self):
         return fields.Datetime.now()
 
-    @api.depends("product_id", "pos_order_id")
+    @api.depends("product_id", "pos_order_id", "session_id", "picking_id")
     def _compute_name(self):
         for incident in self:
+            source = incident.pos_order_id.name or incident.picking_id.name
             incident.name = " / ".join(
                 filter(
                     None,
-                    [incident.pos_order_id.name, incident.product_id.display_name],
+                    [
+                        source or incident.session_id.name,
+                        incident.product_id.display_name,
+                    ],
                 )
             )
 

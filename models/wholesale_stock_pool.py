@@ -1,10 +1,49 @@
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
 GUARD_PARAM = "wholesale_retail.oversell_guard"
+
+# Marks that server code sets for the length of one call, never taken from a
+# request's context (a client can send any context key; these relax checks).
+# Each request runs in its own thread (or greenlet), which has its own value.
+#: POS goods are being moved by core's picking code, which swallows UserError
+#: (``stock.picking._create_picking_from_pos_order_lines``): never raise there.
+#: Its value: {"own_move_ids": [...], "closing": bool, "session_id": id}.
+POS_GOODS_MOVING = ContextVar("wholesale_retail_pos_goods_moving", default=None)
+#: The stock scheduler's reservation pass (``stock.rule._run_scheduler_tasks``):
+#: it reserves up to 1,000 moves a chunk without retry, so it takes no pool row.
+SCHEDULER_ASSIGN = ContextVar("wholesale_retail_scheduler_assign", default=False)
+
+#: The pool rows that the reservation or validation under way has bumped: the
+#: move lines it creates need not bump them again.
+POOL_HELD = ContextVar("wholesale_retail_pool_held", default=frozenset())
+
+
+@contextmanager
+def server_mark(var, value=True):
+    """Set a mark above for the duration of a ``with`` block."""
+    token = var.set(value)
+    try:
+        yield
+    finally:
+        var.reset(token)
+
+
+@contextmanager
+def hold_pool(env, pairs):
+    """Bump the pool rows of ``pairs`` (those not held yet by the calling code)
+    and hold them for the ``with`` block, so nested reservations, validations
+    and move lines of the same pairs do not bump them again."""
+    pairs = frozenset(pairs)
+    held = POOL_HELD.get()
+    env["wholesale.stock.pool"]._bump(pairs - held)
+    with server_mark(POOL_HELD, held | pairs):
+        yield
 
 
 class WholesaleStockPool(models.Model):
@@ -108,3 +147,109 @@ class WholesaleStockPool(models.Model):
             }
             for product_id, warehouse_id, on_hand, reserved in self.env.cr.fetchall()
         }
+
+    @api.model
+    def _sellable(
+        self, product_ids, locations, exclude_pos_order_ids=(), own_move_ids=()
+    ):
+        """Sellable quantity per product under ``locations``: the one pool figure.
+
+        Every decision uses it (wholesale confirmation, the POS online check, the
+        availability feeds). In the product unit, in ONE SQL query:
+
+        * free stock (on hand minus reserved) of the internal locations under
+          ``locations`` (a move's own source location, not every internal
+          location of the warehouse: Input, Output or Quality Control stock is
+          not on the shelf);
+        * minus what open POS sessions that move stock only at closing sold
+          from an overlapping location (paid, no picking yet), except the
+          orders of ``exclude_pos_order_ids`` (the order being checked);
+        * minus what confirmed sale moves out of those locations promise and
+          have not reserved yet (manual or by-date reservation, backorders),
+          except ``own_move_ids``;
+        * plus what ``own_move_ids`` reserved there (a sale order settled at the
+          POS consumes its own reservation).
+
+        Returns ``{product_id: qty}`` for every product asked.
+        """
+        result = dict.fromkeys(product_ids, 0.0)
+        if not product_ids or not locations:
+            return result
+        for model, names in (
+            ("stock.quant", ["product_id", "location_id", "quantity"]),
+            ("stock.move", ["product_id", "location_id", "state", "product_qty"]),
+            ("stock.move.line", ["move_id", "quantity_product_uom", "state"]),
+            ("pos.order.line", ["product_id", "qty", "order_id"]),
+            ("pos.order", ["state", "session_id"]),
+        ):
+            self.env[model].flush_model(names)
+        self.env["stock.quant"].flush_model(["reserved_quantity"])
+        self.env["stock.move"].flush_model(["sale_line_id"])
+        self.env.cr.execute(
+            """
+            WITH tree AS (
+                SELECT parent_path || '%%' AS pattern, parent_path
+                  FROM stock_location WHERE id = ANY(%(locations)s)
+            )
+            SELECT product_id, SUM(qty) FROM (
+                SELECT q.product_id, q.quantity - q.reserved_quantity AS qty
+                  FROM stock_quant q
+                  JOIN stock_location loc ON loc.id = q.location_id
+                 WHERE q.product_id = ANY(%(products)s)
+                   AND loc.usage = 'internal'
+                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
+                UNION ALL
+                SELECT l.product_id, -l.qty
+                  FROM pos_order_line l
+                  JOIN pos_order o ON o.id = l.order_id
+                  JOIN pos_session s ON s.id = o.session_id
+                  JOIN pos_config c ON c.id = s.config_id
+                  JOIN stock_picking_type pt ON pt.id = c.picking_type_id
+                  JOIN stock_location src ON src.id = pt.default_location_src_id
+                 WHERE l.product_id = ANY(%(products)s)
+                   AND s.update_stock_at_closing
+                   AND s.state != 'closed'
+                   AND o.state IN ('paid', 'done')
+                   AND o.id != ALL(%(excluded)s)
+                   AND EXISTS (
+                       SELECT 1 FROM tree
+                        WHERE src.parent_path LIKE tree.pattern
+                           OR tree.parent_path LIKE src.parent_path || '%%'
+                   )
+                   AND NOT EXISTS (
+                       SELECT 1 FROM stock_picking sp WHERE sp.pos_order_id = o.id
+                   )
+                UNION ALL
+                SELECT m.product_id, -GREATEST(m.product_qty - COALESCE((
+                           SELECT SUM(ml.quantity_product_uom)
+                             FROM stock_move_line ml
+                            WHERE ml.move_id = m.id
+                       ), 0), 0)
+                  FROM stock_move m
+                  JOIN stock_location loc ON loc.id = m.location_id
+                 WHERE m.product_id = ANY(%(products)s)
+                   AND m.state IN ('confirmed', 'partially_available')
+                   AND m.sale_line_id IS NOT NULL
+                   AND m.id != ALL(%(own)s)
+                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
+                UNION ALL
+                SELECT ml.product_id, ml.quantity_product_uom
+                  FROM stock_move_line ml
+                  JOIN stock_location loc ON loc.id = ml.location_id
+                 WHERE ml.move_id = ANY(%(own)s)
+                   AND ml.product_id = ANY(%(products)s)
+                   AND ml.state NOT IN ('done', 'cancel')
+                   AND loc.usage = 'internal'
+                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
+            ) AS pool
+             GROUP BY product_id
+            """,
+            {
+                "products": list(product_ids),
+                "locations": list(locations.ids),
+                "excluded": list(exclude_pos_order_ids),
+                "own": list(own_move_ids),
+            },
+        )
+        result.update(self.env.cr.fetchall())
+        return result

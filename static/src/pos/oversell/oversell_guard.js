@@ -1,3 +1,6 @@
+import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
+import { _t } from "@web/core/l10n/translation";
+import { ConnectionLostError } from "@web/core/network/rpc";
 import { patch } from "@web/core/utils/patch";
 import { PosStore } from "@point_of_sale/app/services/pos_store";
 import OrderPaymentValidation from "@point_of_sale/app/utils/order_payment_validation";
@@ -28,5 +31,53 @@ patch(PosStore.prototype, {
             context.wholesale_retail_online_order_uuid = uuid;
         }
         return context;
+    },
+});
+
+/**
+ * Before the payment screen (and so before any card terminal charges), ask the
+ * server whether the guard would refuse this order. Offline, the sale goes on:
+ * an order paid offline is never refused when it syncs.
+ */
+patch(PosStore.prototype, {
+    async pay() {
+        const order = this.getOrder();
+        if (order && (await this.wholesaleRefusesOrder(order))) {
+            return;
+        }
+        return await super.pay(...arguments);
+    },
+
+    async wholesaleRefusesOrder(order) {
+        const lines = order.lines
+            .filter((line) => line.product_id?.product_tmpl_id?.is_storable && line.qty > 0)
+            .map((line) => ({
+                product_id: line.product_id.id,
+                qty: line.qty,
+                sale_order_line_id: line.sale_order_line_id?.id || false,
+            }));
+        if (!lines.length) {
+            return false;
+        }
+        let result;
+        try {
+            result = await this.data.call("pos.config", "wholesale_check_order", [
+                [this.config.id],
+                lines,
+            ]);
+        } catch (error) {
+            if (error instanceof ConnectionLostError) {
+                return false;
+            }
+            throw error;
+        }
+        if (!result?.message) {
+            return false;
+        }
+        this.dialog.add(AlertDialog, {
+            title: _t("Not enough stock"),
+            body: result.message,
+        });
+        return true;
     },
 });

@@ -1,0 +1,31 @@
+from odoo import api, models
+
+from .wholesale_stock_pool import POS_GOODS_MOVING, server_mark
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    @api.model
+    def _create_picking_from_pos_order_lines(
+        self, location_dest_id, lines, picking_type, partner=False
+    ):
+        """Mark the POS's own picking validation (per order and at closing).
+
+        Core validates these pickings inside ``except (UserError,
+        ValidationError): pass``: an error would leave the goods unmoved and
+        the book wrong, silently. Under this mark the guard never raises; it
+        records what the goods took. Lines that settle a sale order line
+        (pos_sale) consume that line's own reservation.
+        """
+        sessions = lines.order_id.session_id
+        mark = {
+            "own_move_ids": lines.sale_order_line_id.move_ids.ids,
+            "closing": bool(sessions)
+            and sessions.filtered("update_stock_at_closing") == sessions,
+            "session_id": sessions[:1].id,
+        }
+        with server_mark(POS_GOODS_MOVING, mark):
+            return super()._create_picking_from_pos_order_lines(
+                location_dest_id, lines, picking_type, partner=partner
+            )
