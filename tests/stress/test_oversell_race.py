@@ -15,7 +15,14 @@ reservation when a POS picking is validated, which hides an oversell); every
 attempt is either committed (and found in the database) or ended with a clear
 error (a UserError, not a traceback). The same rounds with the guard switched
 off (``wholesale_retail.oversell_guard`` = 0) must show the oversell, which
-proves the test can fail. Ends with ``N passed, N failed``.
+proves the test can fail.
+
+Two more kinds of round run with the guard on: one in a POS session that moves
+stock only at its closing (the POS sales sit in no quant until then; the
+session is closed after the race and its picking must be done), and one where
+two of the POS workers settle wholesale orders confirmed before the race
+(pos_sale): a settlement consumes its own reservation, so it is never refused
+and records no incident. Ends with ``N passed, N failed``.
 """
 
 import multiprocessing
@@ -34,6 +41,8 @@ from odoo.tools import config
 
 ROUNDS = 5
 ROUNDS_OFF = 3
+ROUNDS_CLOSING = 2
+ROUNDS_SETTLE = 2
 WORKERS = 8
 ON_HAND = 10
 QTY = 2
@@ -81,8 +90,27 @@ def setup(db, stamp):
         pos_config.open_ui()
         session = pos_config.current_session_id
         session.set_opening_control(0, None)
+        closing_journal = env["account.journal"].create(
+            {"name": "WR Race Cash 2", "type": "cash", "code": f"WC{stamp}"}
+        )
+        closing_cash = env["pos.payment.method"].create(
+            {
+                "name": "WR Race Cash (closing)",
+                "journal_id": closing_journal.id,
+                "is_cash_count": True,
+            }
+        )
+        closing_config = env["pos.config"].create(
+            {
+                "name": "WR Race Shop (closing)",
+                "payment_method_ids": [(6, 0, closing_cash.ids)],
+                "picking_type_id": warehouse.pos_type_id.id,
+            }
+        )
         cr.commit()  # pylint: disable=invalid-commit
         return {
+            "closing_config": closing_config.id,
+            "closing_cash": closing_cash.id,
             "warehouse": warehouse.id,
             "partner": partner.id,
             "session": session.id,
@@ -116,8 +144,38 @@ def new_product(db, shared, label):
         return product.id
 
 
-def pos_order_data(shared, product_id, qty, order_uuid):
+def open_closing_session(db, shared):
+    """A session of the closing-mode shop, stock moved at its closing."""
+    with closing(Registry(db).cursor()) as cr:
+        env = env_of(cr)
+        company = env.ref("base.main_company")
+        company.point_of_sale_update_stock_quantities = "closing"
+        pos_config = env["pos.config"].browse(shared["closing_config"])
+        pos_config.open_ui()
+        session = pos_config.current_session_id
+        session.set_opening_control(0, None)
+        company.point_of_sale_update_stock_quantities = "real"
+        cr.commit()  # pylint: disable=invalid-commit
+        assert session.update_stock_at_closing
+        return session.id
+
+
+def close_session(db, session_id):
+    with closing(Registry(db).cursor()) as cr:
+        session = env_of(cr)["pos.session"].browse(session_id)
+        session.action_pos_session_closing_control()
+        cr.commit()  # pylint: disable=invalid-commit
+        return session.state, session.picking_ids.mapped("state")
+
+
+def pos_order_data(shared, product_id, qty, order_uuid, settle=None):
     amount = 5.0 * qty
+    line_settles = {}
+    if settle:
+        line_settles = {
+            "sale_order_origin_id": settle["order"],
+            "sale_order_line_id": settle["line"],
+        }
     return {
         "amount_paid": amount,
         "amount_return": 0,
@@ -140,10 +198,11 @@ def pos_order_data(shared, product_id, qty, order_uuid):
                     "price_subtotal_incl": amount,
                     "tax_ids": [(6, 0, [])],
                     "pack_lot_ids": [],
+                    **line_settles,
                 },
             )
         ],
-        "partner_id": False,
+        "partner_id": settle["partner"] if settle else False,
         "session_id": shared["session"],
         "payment_ids": [
             (
@@ -180,6 +239,25 @@ def create_sale_orders(db, shared, product_id, refs):
         cr.commit()  # pylint: disable=invalid-commit
 
 
+def confirmed_orders_to_settle(db, shared, product_id, refs):
+    """Wholesale orders confirmed (and reserved) before the race, to be
+    settled at the POS (pos_sale) during it."""
+    create_sale_orders(db, shared, product_id, refs)
+    settles = {}
+    with closing(Registry(db).cursor()) as cr:
+        env = env_of(cr)
+        for ref in refs:
+            order = env["sale.order"].search([("client_order_ref", "=", ref)])
+            order.action_confirm()
+            settles[ref] = {
+                "order": order.id,
+                "line": order.order_line.id,
+                "partner": shared["partner"],
+            }
+        cr.commit()  # pylint: disable=invalid-commit
+    return settles
+
+
 def confirm_sale_order(env, shared, product_id, ref):
     order = env["sale.order"].search([("client_order_ref", "=", ref)])
     order.action_confirm()
@@ -187,7 +265,8 @@ def confirm_sale_order(env, shared, product_id, ref):
 
 
 def sync_pos_order(env, shared, product_id, ref):
-    data = pos_order_data(shared, product_id, QTY, ref)
+    settle = shared.get("settles", {}).get(ref)
+    data = pos_order_data(shared, product_id, QTY, ref, settle)
     # the POS validates online: the payment screen marks the order it syncs
     env["pos.order"].with_context(wholesale_retail_online_order_uuid=ref).sync_from_ui(
         [data]
@@ -262,11 +341,18 @@ def measure(db, shared, product_id):
         }
 
 
-def run_round(db, shared, label, guard):
+def run_round(db, shared, label, guard, kind="real"):
+    """One race; ``kind``: 'real' (a picking per POS order), 'closing' (stock
+    moved at the session closing) or 'settle' (two POS orders settle
+    wholesale orders confirmed before the race)."""
     with closing(Registry(db).cursor()) as cr:
         env_of(cr)["ir.config_parameter"].set_param(PARAM, "1" if guard else "0")
         cr.commit()  # pylint: disable=invalid-commit
     product_id = new_product(db, shared, label)
+    shared = dict(shared, settles={})
+    if kind == "closing":
+        shared["session"] = open_closing_session(db, shared)
+        shared["cash"] = shared["closing_cash"]
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(WORKERS)
     results = ctx.Queue()
@@ -278,12 +364,17 @@ def run_round(db, shared, label, guard):
         )
         for i in range(WORKERS)
     ]
+    if kind == "settle":
+        to_settle = [ref for job, ref in jobs if job == "pos"][:2]
+        shared["settles"] = confirmed_orders_to_settle(
+            db, shared, product_id, to_settle
+        )
     create_sale_orders(
-        db, shared, product_id, [ref for kind, ref in jobs if kind == "so"]
+        db, shared, product_id, [ref for job, ref in jobs if job == "so"]
     )
-    for kind, ref in jobs:
+    for job, ref in jobs:
         proc = ctx.Process(
-            target=worker, args=(db, shared, product_id, kind, ref, barrier, results)
+            target=worker, args=(db, shared, product_id, job, ref, barrier, results)
         )
         procs.append(proc)
     # no pooled connection may be shared with the forked workers
@@ -294,7 +385,18 @@ def run_round(db, shared, label, guard):
     for proc in procs:
         proc.join(timeout=30)
     figures = measure(db, shared, product_id)
+    figures["settles"] = shared["settles"]
+    if kind == "closing":
+        figures["closing"] = close_session(db, shared["session"])
+        figures["on_hand_after_closing"] = measure(db, shared, product_id)["on_hand"]
     return outcomes, figures
+
+
+def count_incidents(db, uuids):
+    with closing(Registry(db).cursor()) as cr:
+        return env_of(cr)["wholesale.oversell.incident"].search_count(
+            [("pos_order_id.uuid", "in", uuids)]
+        )
 
 
 def report_round(label, guard, outcomes, figures):
@@ -351,6 +453,57 @@ def main(argv):
         check(
             f"round {n}: every attempt committed or clearly refused",
             ok,
+            f"(lost {lost}, ghosts {ghosts}, crashes {len(crashed)})",
+        )
+    for n in range(ROUNDS_CLOSING):
+        outcomes, figures = run_round(db, shared, f"{stamp}cl{n}", True, "closing")
+        total, crashed, lost, ghosts = report_round(
+            f"closing {n}", True, outcomes, figures
+        )
+        worst_on = max(worst_on, total)
+        state, picking_states = figures["closing"]
+        check(
+            f"closing round {n}: reserved (and confirmed) + sold <= on hand",
+            total <= ON_HAND + 1e-6,
+            f"({total:g} <= {ON_HAND})",
+        )
+        check(
+            f"closing round {n}: the session closes and moves the goods",
+            state == "closed"
+            and picking_states
+            and set(picking_states) == {"done"}
+            and abs(figures["on_hand_after_closing"] - (ON_HAND - figures["sold"]))
+            < 1e-6,
+            f"(session {state}, pickings {picking_states}, on hand "
+            f"{figures['on_hand_after_closing']:g} = {ON_HAND} - {figures['sold']:g})",
+        )
+        check(
+            f"closing round {n}: every attempt committed or clearly refused",
+            not crashed and not lost and not ghosts,
+            f"(lost {lost}, ghosts {ghosts}, crashes {len(crashed)})",
+        )
+    for n in range(ROUNDS_SETTLE):
+        outcomes, figures = run_round(db, shared, f"{stamp}st{n}", True, "settle")
+        total, crashed, lost, ghosts = report_round(
+            f"settle {n}", True, outcomes, figures
+        )
+        worst_on = max(worst_on, total)
+        settles = figures["settles"]
+        settled = [o for o in outcomes if o[1] in settles and o[2] == "committed"]
+        check(
+            f"settle round {n}: reserved (and confirmed) + sold <= on hand",
+            total <= ON_HAND + 1e-6,
+            f"({total:g} <= {ON_HAND})",
+        )
+        incidents = count_incidents(db, list(settles))
+        check(
+            f"settle round {n}: every settlement committed, no incident",
+            len(settled) == len(settles) and not incidents,
+            f"({len(settled)}/{len(settles)} settled, {incidents} incidents)",
+        )
+        check(
+            f"settle round {n}: every attempt committed or clearly refused",
+            not crashed and not lost and not ghosts,
             f"(lost {lost}, ghosts {ghosts}, crashes {len(crashed)})",
         )
     oversold = 0
