@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
@@ -7,13 +7,11 @@ from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCom
 class TestUnitLadderPosUi(TestPointOfSaleHttpCommon):
     """The POS sells a scanned carton as one carton at the carton price."""
 
-    def test_scan_carton_in_pos(self):
-        self.env.user.group_ids |= self.env.ref(
-            "wholesale_retail.group_wholesale_manager"
-        )
+    def _wholesale_carton_product(self, name, barcode):
+        """A storable product with a "Carton = 24" step (60.00) and 100 on hand."""
         product = self.env["product.product"].create(
             {
-                "name": "WR Tour Detergent",
+                "name": name,
                 "is_storable": True,
                 "available_in_pos": True,
                 "list_price": 3.0,
@@ -25,7 +23,7 @@ class TestUnitLadderPosUi(TestPointOfSaleHttpCommon):
                 {
                     "name": "Carton",
                     "pieces": 24,
-                    "barcode": "WRTOUR024",
+                    "barcode": barcode,
                     "retail_price": 60.0,
                     "wholesale_price": 55.0,
                 }
@@ -35,10 +33,20 @@ class TestUnitLadderPosUi(TestPointOfSaleHttpCommon):
         stock = self.main_pos_config.picking_type_id.default_location_src_id
         self.env["stock.quant"]._update_available_quantity(product, stock, 100)
         self.assertEqual(product.qty_available, 100)
+        return product
 
-        self.main_pos_config.with_user(self.pos_user).open_ui()
-        self.start_pos_tour("WholesaleRetailUnitLadderTour", login="pos_user")
+    def _wholesale_cashier(self):
+        """A cashier with only the "Point of Sale / User" rights."""
+        return new_test_user(
+            self.env,
+            login="wr_cashier",
+            password="wr_cashier",
+            name="WR Cashier",
+            groups="base.group_user,point_of_sale.group_pos_user",
+        )
 
+    def _wholesale_assert_carton_sold(self, product):
+        """One paid line of one carton: 24 pieces at 2.50, and 76 left."""
         line = self.env["pos.order.line"].search([("product_id", "=", product.id)])
         self.assertRecordValues(
             line,
@@ -54,3 +62,80 @@ class TestUnitLadderPosUi(TestPointOfSaleHttpCommon):
         self.assertEqual(line.order_id.state, "paid")
         self.env.invalidate_all()
         self.assertEqual(product.qty_available, 76)
+        return line
+
+    def setUp(self):
+        super().setUp()
+        self.env.user.group_ids |= self.env.ref(
+            "wholesale_retail.group_wholesale_manager"
+        )
+
+    def test_scan_carton_in_pos(self):
+        product = self._wholesale_carton_product("WR Tour Detergent", "WRTOUR024")
+
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("WholesaleRetailUnitLadderTour", login="pos_user")
+
+        self._wholesale_assert_carton_sold(product)
+
+    def test_scan_gs1_carton_read_as_lot_by_nomenclature(self):
+        """A GTIN-14 carton code starting with "10" scans as the carton.
+
+        The default nomenclature (with stock) reads "10..." as a lot number,
+        ahead of the product catch-all. A customer card ("042...") scanned in
+        the same order still sets the customer: the other rules still work.
+        """
+        nomenclature = self.main_pos_config.company_id.nomenclature_id
+        lot_rule = nomenclature.rule_ids.filtered(lambda r: r.type == "lot")
+        self.assertEqual(lot_rule.pattern, "10", "the conflict this test is about")
+        product = self._wholesale_carton_product("WR Dragon Cola", "10890123007065")
+        self.env["res.partner"].create(
+            {"name": "WR Barcode Customer", "barcode": "0421000000015"}
+        )
+        cashier = self._wholesale_cashier()
+
+        self.main_pos_config.with_user(cashier).open_ui()
+        self.start_pos_tour("WholesaleRetailGs1CartonTour", login="wr_cashier")
+
+        line = self._wholesale_assert_carton_sold(product)
+        self.assertEqual(line.order_id.partner_id.name, "WR Barcode Customer")
+
+    def test_scan_carton_of_product_not_loaded_at_start(self):
+        """Cartons of products that the POS did not load at start scan too.
+
+        With ``point_of_sale.limited_product_count`` the POS loads only some
+        products and looks the others up on the server when scanned. Core looks
+        up product barcodes only, and only when the nomenclature reads the code
+        as a product: neither a "10..." carton nor a "20..." one was found.
+        """
+        self.env["product.template"].search([]).write({"is_favorite": False})
+        self.env["ir.config_parameter"].sudo().set_param(
+            "point_of_sale.limited_product_count", "1"
+        )
+        self.env["product.product"].create(
+            {"name": "WR Loaded Filler", "available_in_pos": True, "is_favorite": True}
+        )
+        as_lot = self._wholesale_carton_product("WR Lazy Cola", "10890123007072")
+        as_product = self._wholesale_carton_product("WR Lazy Tea", "20890123007062")
+        self.env["res.partner"].create(
+            {"name": "WR Barcode Customer", "barcode": "0421000000015"}
+        )
+        cashier = self._wholesale_cashier()
+
+        self.main_pos_config.with_user(cashier).open_ui()
+        loaded = (
+            self.main_pos_config.current_session_id.with_user(cashier)
+            .load_data(["product.template"])
+            .get("product.template", [])
+        )
+        loaded_ids = {template["id"] for template in loaded}
+        self.assertTrue(loaded_ids, "the POS loads some products")
+        self.assertFalse(
+            {as_lot.product_tmpl_id.id, as_product.product_tmpl_id.id} & loaded_ids,
+            "both products are loaded only when scanned",
+        )
+        self.start_pos_tour("WholesaleRetailLazyCartonTour", login="wr_cashier")
+
+        self._wholesale_assert_carton_sold(as_lot)
+        line = self._wholesale_assert_carton_sold(as_product)
+        self.assertEqual(line.order_id.partner_id.name, "WR Barcode Customer")

@@ -6,28 +6,73 @@ import * as ReceiptScreen from "@point_of_sale/../tests/pos/tours/utils/receipt_
 import { registry } from "@web/core/registry";
 import { scan_barcode } from "@point_of_sale/../tests/generic_helpers/utils";
 
+/** Scan a carton barcode: one line of 24 at 60.00 that says "1 × Carton (24)". */
+function scanCarton(barcode, productName) {
+    return [
+        scan_barcode(barcode),
+        // one carton of 24 at the carton price (60.00), not 24 x 3.00
+        ProductScreen.selectedOrderlineHas(productName, "24", "60.00"),
+        {
+            content: `the line of ${productName} says it is one carton`,
+            trigger: `.order-container .orderline.selected:has(.product-name:contains("${productName}")) .o_wholesale_retail_unit:contains('1 × Carton (24)')`,
+        },
+    ].flat();
+}
+
+function payByBank() {
+    return [
+        ProductScreen.clickPayButton(),
+        PaymentScreen.clickPaymentMethod("Bank"),
+        PaymentScreen.clickValidate(),
+        ReceiptScreen.isShown(),
+        {
+            content: "the receipt names the carton too",
+            trigger: ".pos-receipt .o_wholesale_retail_unit:contains('1 × Carton (24)')",
+        },
+    ].flat();
+}
+
 registry.category("web_tour.tours").add("WholesaleRetailUnitLadderTour", {
     steps: () =>
         [
             Chrome.startPoS(),
             Dialog.confirm("Open Register"),
-            // one carton of 24 at the carton price (60.00), not 24 x 3.00
-            scan_barcode("WRTOUR024"),
-            ProductScreen.selectedOrderlineHas("WR Tour Detergent", "24", "60.00"),
-            {
-                content: "the line says it is one carton",
-                trigger:
-                    ".order-container .orderline.selected .o_wholesale_retail_unit:contains('1 × Carton (24)')",
-            },
+            scanCarton("WRTOUR024", "WR Tour Detergent"),
             ProductScreen.totalAmountIs("60.00"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Bank"),
-            PaymentScreen.clickValidate(),
-            ReceiptScreen.isShown(),
-            {
-                content: "the receipt names the carton too",
-                trigger: ".pos-receipt .o_wholesale_retail_unit:contains('1 × Carton (24)')",
-            },
+            payByBank(),
+            Chrome.endTour(),
+        ].flat(),
+});
+
+// A GS1 carton code starting with "10", which the default nomenclature reads
+// as a lot number, then a customer card: the nomenclature still reads it.
+registry.category("web_tour.tours").add("WholesaleRetailGs1CartonTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            scanCarton("10890123007065", "WR Dragon Cola"),
+            ProductScreen.totalAmountIs("60.00"),
+            scan_barcode("0421000000015"),
+            ProductScreen.customerIsSelected("WR Barcode Customer"),
+            payByBank(),
+            Chrome.endTour(),
+        ].flat(),
+});
+
+// Products the POS did not load at start: a "10..." carton (read as a lot) and
+// a "20..." carton (read as a product), then a customer card.
+registry.category("web_tour.tours").add("WholesaleRetailLazyCartonTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            scanCarton("10890123007072", "WR Lazy Cola"),
+            scanCarton("20890123007062", "WR Lazy Tea"),
+            ProductScreen.totalAmountIs("120.00"),
+            scan_barcode("0421000000015"),
+            ProductScreen.customerIsSelected("WR Barcode Customer"),
+            payByBank(),
             Chrome.endTour(),
         ].flat(),
 });
