@@ -1,30 +1,44 @@
 #!/usr/bin/env python3
-"""Throughput and latency of the oversell guard: guard on against off, one run.
+"""Throughput and latency of the oversell guard over HTTP: guard on against off.
 
-Not run by CI. Usage (on a database where wholesale_retail is installed):
+Not run by CI. Usage, on a database where wholesale_retail is installed and the
+user admin/admin exists (e.g. ``python3 scripts/wr.py test --addon-only
+--keep-db``, database ``wr_test``):
 
-    python3 bench/bench_oversell.py --addons-path=... -d <db>
+    python3 bench/bench_oversell.py --addons-path=... -d <db> [--port 8369]
 
-(a) one hot product: 8 workers confirm wholesale sale orders on the same
-    product, orders per second;
-(b) 8 workers confirm sale orders, each on its own product, orders per second;
-(c) latency of one POS order sync (online validation), median of sequential syncs.
-Each figure is printed for guard on and off and as the ratio on/off, measured
-in the same run, alternating the modes so machine noise hits both.
+It starts a real ``odoo-bin --workers 4`` server on loopback and drives it with
+JSON-RPC clients (one HTTP session each), as the back office and the POS do:
+
+(a) one hot product: 8 clients confirm wholesale sale orders on the same
+    product (``sale.order.action_confirm``), orders per second;
+(b) 8 clients confirm sale orders, each on its own product, orders per second;
+(c) latency of one POS order sync as the payment screen sends it online
+    (``pos.order.sync_from_ui``), median of sequential syncs.
+
+Guard on and off alternate (off, on, off, on) in the same run, switched over
+JSON-RPC (``wholesale_retail.oversell_guard``), so the machine's noise hits
+both; each figure is printed for both and as the ratio on/off. Data (products
+with stock, draft orders, an open POS session) is prepared in this process
+before the server starts. The server is stopped at the end.
 """
 
+import http.cookiejar
 import importlib.util
-import multiprocessing
+import json
+import os
 import statistics
+import subprocess
 import sys
+import threading
 import time
+import urllib.request
 import uuid as uuidlib
 from contextlib import closing
 from pathlib import Path
 
 import odoo
 from odoo.modules.registry import Registry
-from odoo.service.model import retrying
 from odoo.tools import config
 
 HERE = Path(__file__).resolve().parent
@@ -34,23 +48,91 @@ spec = importlib.util.spec_from_file_location(
 race = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(race)
 
-WORKERS = 8
-ORDERS_PER_WORKER = 5
-LATENCY_SAMPLES = 15
-STOCK = 10000
+CLIENTS = 8
+ORDERS_PER_CLIENT = int(os.environ.get("WR_BENCH_ORDERS", "15"))
+LATENCY_SAMPLES = int(os.environ.get("WR_BENCH_SYNCS", "60"))
+STOCK = 100000
+MODES = (False, True, False, True)
 
 
-def set_guard(db, on):
-    with closing(Registry(db).cursor()) as cr:
-        race.env_of(cr)["ir.config_parameter"].set_param(race.PARAM, "1" if on else "0")
-        cr.commit()  # pylint: disable=invalid-commit
+class Client:
+    """One JSON-RPC session, as one browser tab or one POS is."""
+
+    def __init__(self, base, db):
+        self.base = base
+        jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(jar)
+        )
+        self.rpc(
+            "/web/session/authenticate",
+            {"db": db, "login": "admin", "password": "admin"},
+        )
+
+    def rpc(self, path, params):
+        body = json.dumps(
+            {"jsonrpc": "2.0", "method": "call", "params": params}, default=str
+        )
+        request = urllib.request.Request(
+            self.base + path, body.encode(), {"Content-Type": "application/json"}
+        )
+        with self.opener.open(request, timeout=600) as response:
+            answer = json.loads(response.read())
+        if "error" in answer:
+            raise RuntimeError(answer["error"]["data"]["message"][:300])
+        return answer["result"]
+
+    def call(self, model, method, args, **kwargs):
+        return self.rpc(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs},
+        )
+
+
+def start_server(argv, db, port):
+    odoo_bin = Path(odoo.__path__[0]).parent / "odoo-bin"
+    cmd = [
+        sys.executable,
+        str(odoo_bin),
+        *argv,
+        "-d",
+        db,
+        "--db-filter",
+        f"^{db}$",
+        "--workers=4",
+        "--max-cron-threads=0",
+        f"--http-port={port}",
+        f"--gevent-port={port + 1}",
+        "--http-interface=127.0.0.1",
+        "--limit-time-real=900",
+        "--limit-time-cpu=900",
+        "--log-level=warn",
+    ]
+    log = open(f"/tmp/wr_bench_server_{port}.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _i in range(120):
+        try:
+            with urllib.request.urlopen(base + "/web/login", timeout=5) as r:
+                if r.status == 200:
+                    return server, base
+        except OSError:
+            time.sleep(1)
+    server.terminate()
+    raise SystemExit(f"the server did not answer on {base}")
 
 
 def stock_product(db, label):
     with closing(Registry(db).cursor()) as cr:
         env = race.env_of(cr)
         product = env["product.product"].create(
-            {"name": f"WR Bench {label}", "is_storable": True, "list_price": 5.0}
+            {
+                "name": f"WR Bench {label}",
+                "is_storable": True,
+                "available_in_pos": True,
+                "list_price": 5.0,
+                "taxes_id": [(5, 0, 0)],
+            }
         )
         warehouse = env["stock.warehouse"].search(
             [("company_id", "=", env.company.id)], limit=1
@@ -62,85 +144,118 @@ def stock_product(db, label):
         return product.id
 
 
-def bench_worker(db, refs, barrier, results):
-    config["db_name"] = [db]
+def order_ids(db, refs):
     with closing(Registry(db).cursor()) as cr:
-        env = race.env_of(cr)
-        barrier.wait(timeout=60)
-        done = 0
-        for ref in refs:
-            try:
-                retrying(lambda r=ref: race.confirm_sale_order(env, None, None, r), env)
-                cr.commit()  # pylint: disable=invalid-commit
-                done += 1
-            except Exception:  # noqa: BLE001 - a failed order just does not count
-                cr.rollback()
-        results.put(done)
+        orders = race.env_of(cr)["sale.order"].search(
+            [("client_order_ref", "in", refs)]
+        )
+        return orders.ids
 
 
-def throughput(db, shared, products, label):
-    """Orders confirmed per second by WORKERS processes."""
+def throughput(db, base, shared, products, label):
+    """Orders confirmed per second by CLIENTS clients over HTTP."""
     jobs = []
-    for i in range(WORKERS):
-        product_id = products[i % len(products)]
-        refs = [f"WR-BENCH-{label}-{i}-{k}" for k in range(ORDERS_PER_WORKER)]
-        race.create_sale_orders(db, shared, product_id, refs)
-        jobs.append(refs)
-    ctx = multiprocessing.get_context("fork")
-    barrier = ctx.Barrier(WORKERS + 1)
-    results = ctx.Queue()
-    odoo.sql_db.close_all()
-    procs = [
-        ctx.Process(target=bench_worker, args=(db, refs, barrier, results))
-        for refs in jobs
+    for i in range(CLIENTS):
+        refs = [f"WR-BENCH-{label}-{i}-{k}" for k in range(ORDERS_PER_CLIENT)]
+        race.create_sale_orders(db, shared, products[i % len(products)], refs)
+        jobs.append(order_ids(db, refs))
+    clients = [Client(base, db) for _job in jobs]
+    done = []
+    errors = []
+    barrier = threading.Barrier(CLIENTS + 1)
+
+    def run(client, ids):
+        barrier.wait()
+        count = 0
+        for order_id in ids:
+            try:
+                client.call("sale.order", "action_confirm", [[order_id]])
+                count += 1
+            except RuntimeError as exc:
+                errors.append(str(exc))
+        done.append(count)
+
+    threads = [
+        threading.Thread(target=run, args=(client, ids))
+        for client, ids in zip(clients, jobs, strict=True)
     ]
-    for proc in procs:
-        proc.start()
-    barrier.wait(timeout=60)
-    started = time.time()
-    done = sum(results.get(timeout=600) for _ in procs)
-    elapsed = time.time() - started
-    for proc in procs:
-        proc.join(timeout=30)
-    return done / elapsed, done
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        print(f"    {len(errors)} refused, e.g. {errors[0]}", flush=True)
+    return sum(done) / elapsed
 
 
-def latency(db, shared, product_id):
+def latency(db, base, shared, product_id):
+    client = Client(base, db)
     samples = []
-    with closing(Registry(db).cursor()) as cr:
-        env = race.env_of(cr)
-        for _i in range(LATENCY_SAMPLES):
-            ref = str(uuidlib.uuid4())
-            started = time.perf_counter()
-            retrying(lambda r=ref: race.sync_pos_order(env, shared, product_id, r), env)
-            cr.commit()  # pylint: disable=invalid-commit
-            samples.append(time.perf_counter() - started)
-    return statistics.median(samples[2:])  # the first syncs warm caches
+    for _i in range(LATENCY_SAMPLES):
+        ref = str(uuidlib.uuid4())
+        data = race.pos_order_data(shared, product_id, 1, ref)
+        started = time.perf_counter()
+        client.call(
+            "pos.order",
+            "sync_from_ui",
+            [[data]],
+            context={"wholesale_retail_online_order_uuid": ref},
+        )
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples[3:])  # the first syncs warm the worker
 
 
 def main(argv):
+    port = 8369
+    if "--port" in argv:
+        at = argv.index("--port")
+        port = int(argv[at + 1])
+        argv = argv[:at] + argv[at + 2 :]
     config.parse_config(argv)
     db = config["db_name"][0]
     stamp = uuidlib.uuid4().hex[:3]
     shared = race.setup(db, stamp)
-    race.QTY = 1
+    server_argv = [a for a in argv if not a.startswith(("-d", "--database"))]
+    server_argv = [a for a in server_argv if a != db]
+    server, base = start_server(server_argv, db, port)
+    admin = Client(base, db)
     figures = {True: {}, False: {}}
-    for rep, guard in enumerate((False, True, False, True)):
-        set_guard(db, guard)
-        label = f"{stamp}{rep}"
-        hot = stock_product(db, f"{label} hot")
-        rate, _n = throughput(db, shared, [hot], f"{label}a")
-        figures[guard].setdefault("a", []).append(rate)
-        spread = [stock_product(db, f"{label} p{i}") for i in range(WORKERS)]
-        rate, _n = throughput(db, shared, spread, f"{label}b")
-        figures[guard].setdefault("b", []).append(rate)
-        figures[guard].setdefault("c", []).append(latency(db, shared, hot))
-        print(f"  pass {rep} guard={'on' if guard else 'off'}: done", flush=True)
-    set_guard(db, True)
+    print(
+        f"odoo-bin --workers 4 on {base}; {CLIENTS} JSON-RPC clients x "
+        f"{ORDERS_PER_CLIENT} orders; {LATENCY_SAMPLES} POS syncs per pass",
+        flush=True,
+    )
+    try:
+        for rep, guard in enumerate(MODES):
+            admin.call(
+                "ir.config_parameter", "set_param", [race.PARAM, str(int(guard))]
+            )
+            label = f"{stamp}{rep}"
+            hot = stock_product(db, f"{label} hot")
+            rate = throughput(db, base, shared, [hot], f"{label}a")
+            figures[guard].setdefault("a", []).append(rate)
+            spread = [stock_product(db, f"{label} p{i}") for i in range(CLIENTS)]
+            rate = throughput(db, base, shared, spread, f"{label}b")
+            figures[guard].setdefault("b", []).append(rate)
+            figures[guard].setdefault("c", []).append(latency(db, base, shared, hot))
+            last = {key: values[-1] for key, values in figures[guard].items()}
+            print(
+                f"  pass {rep} guard={'on ' if guard else 'off'}: "
+                f"(a) {last['a']:.2f}/s (b) {last['b']:.2f}/s "
+                f"(c) {last['c'] * 1000:.0f} ms",
+                flush=True,
+            )
+    finally:
+        admin.call("ir.config_parameter", "set_param", [race.PARAM, "1"])
+        server.terminate()
+        server.wait(timeout=60)
     names = {
-        "a": "(a) one hot product, 8 workers, SO confirmations/s",
-        "b": "(b) 8 workers on 8 products, SO confirmations/s",
-        "c": "(c) latency of one POS order sync, s (median)",
+        "a": "(a) one hot product, 8 clients, SO confirmations/s",
+        "b": "(b) 8 clients on 8 products, SO confirmations/s",
+        "c": "(c) latency of one online POS order sync, s (median)",
     }
     for key, name in names.items():
         on = statistics.mean(figures[True][key])

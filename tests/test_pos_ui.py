@@ -139,3 +139,41 @@ class TestUnitLadderPosUi(TestPointOfSaleHttpCommon):
         self._wholesale_assert_carton_sold(as_lot)
         line = self._wholesale_assert_carton_sold(as_product)
         self.assertEqual(line.order_id.partner_id.name, "WR Barcode Customer")
+
+    def test_payment_screen_refuses_before_payment(self):
+        """A sale that would take stock held for a wholesale order is refused
+        when the cashier opens the payment screen, before any card is charged."""
+        product = self.env["product.product"].create(
+            {
+                "name": "WR Held Kettle",
+                "is_storable": True,
+                "available_in_pos": True,
+                "list_price": 30.0,
+                "taxes_id": False,
+            }
+        )
+        stock = self.main_pos_config.picking_type_id.default_location_src_id
+        self.env["stock.quant"]._update_available_quantity(product, stock, 10)
+        wholesaler = self.env["res.partner"].create(
+            {"name": "WR Held Wholesaler", "wholesale_customer": True}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": wholesaler.id,
+                "warehouse_id": self.main_pos_config.picking_type_id.warehouse_id.id,
+                "order_line": [
+                    (0, 0, {"product_id": product.id, "product_uom_qty": 8})
+                ],
+            }
+        )
+        order.action_confirm()
+        self.assertEqual(order.picking_ids.move_ids.quantity, 8)
+        cashier = self._wholesale_cashier()
+        self.main_pos_config.with_user(cashier).open_ui()
+        self.start_pos_tour("WholesaleRetailPaymentCheckTour", login="wr_cashier")
+        paid = self.env["pos.order.line"].search(
+            [("product_id", "=", product.id), ("order_id.state", "!=", "draft")]
+        )
+        self.assertFalse(paid)
+        self.env.invalidate_all()
+        self.assertEqual(product.qty_available, 10)

@@ -76,3 +76,25 @@ registry.category("web_tour.tours").add("WholesaleRetailLazyCartonTour", {
             Chrome.endTour(),
         ].flat(),
 });
+
+// The payment screen asks the server first: 3 kettles while a wholesale order
+// holds 8 of the 10 on hand is refused before any payment can be taken.
+registry.category("web_tour.tours").add("WholesaleRetailPaymentCheckTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.clickDisplayedProduct("WR Held Kettle"),
+            ProductScreen.clickDisplayedProduct("WR Held Kettle"),
+            ProductScreen.clickDisplayedProduct("WR Held Kettle", true, "3.0"),
+            ProductScreen.clickPayButton(false),
+            Dialog.is({ title: "Not enough stock" }),
+            Dialog.bodyIs("3.0 Units in the order, 2.0 Units available"),
+            Dialog.confirm(),
+            {
+                content: "the cashier is still on the product screen, nothing was paid",
+                trigger: ".pos-content .product-screen",
+            },
+            Chrome.endTour(),
+        ].flat(),
+});
