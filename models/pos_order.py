@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from .wholesale_stock_pool import hold_pool
+
 ONLINE_CONTEXT_KEY = "wholesale_retail_online_order_uuid"
 
 
@@ -210,23 +212,31 @@ class PosOrder(models.Model):
         pool = self.env["wholesale.stock.pool"]
         if draft or self.state == "cancel" or not pool._guard_enabled():
             return super()._process_saved_order(draft)
-        shortages = self._wholesale_stock_shortages()
-        # Only the payment screen's own online call may be refused, and never
-        # once a card terminal has charged (the payment screen's entry check,
-        # ``pos.config.wholesale_check_order``, refused before that).
-        if (
-            shortages
-            and self._wholesale_is_online_payment()
-            and not self._wholesale_terminal_charged()
-        ):
-            refused = self._wholesale_refusable_shortages(
-                self.config_id, shortages, self._wholesale_settled_moves().ids
-            )
-            if refused:
-                self._wholesale_refuse_oversell(refused)
-        # A late (offline) order is accepted: stock follows the goods, even
-        # into reservations or below zero, and the incident says so.
-        result = super()._process_saved_order(draft)
+        warehouse = self._wholesale_pos_warehouse()
+        pairs = {
+            (product.id, warehouse.id)
+            for product in self.lines.product_id
+            if product.is_storable and warehouse
+        }
+        # One bump of the order's pool rows, held for the picking it validates.
+        with hold_pool(self.env, pairs):
+            shortages = self._wholesale_stock_shortages(bump=False)
+            # Only the payment screen's own online call may be refused, and
+            # never once a card terminal has charged (the payment screen's
+            # entry check, ``pos.config.wholesale_check_order``, refused before).
+            if (
+                shortages
+                and self._wholesale_is_online_payment()
+                and not self._wholesale_terminal_charged()
+            ):
+                refused = self._wholesale_refusable_shortages(
+                    self.config_id, shortages, self._wholesale_settled_moves().ids
+                )
+                if refused:
+                    self._wholesale_refuse_oversell(refused)
+            # A late (offline) order is accepted: stock follows the goods, even
+            # into reservations or below zero, and the incident says so.
+            result = super()._process_saved_order(draft)
         if shortages:
             self._wholesale_record_incidents(shortages)
         return result

@@ -14,7 +14,10 @@ class SaleOrder(models.Model):
     )
 
     def action_confirm(self):
-        (self - self._wholesale_settled_at_pos())._wholesale_check_quantity_rules()
+        wholesale = self.filtered("wholesale_customer")
+        (
+            wholesale - wholesale._wholesale_settled_at_pos()
+        )._wholesale_check_quantity_rules()
         return super().action_confirm()
 
     def _wholesale_settled_at_pos(self):
