@@ -18,6 +18,10 @@ class WholesaleUnitStep(models.Model):
 
     Saving a step keeps the template's ``uom_ids`` (its packagings) and the
     variant's ``product.uom`` barcode in step with it.
+
+    A step belongs to its product's company (``company_id``, stored for the
+    company record rule); the steps of a product without a company are
+    shared, like the product.
     """
 
     _name = "wholesale.unit.step"
@@ -30,6 +34,9 @@ class WholesaleUnitStep(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        related="product_tmpl_id.company_id", store=True, index=True
     )
     sequence = fields.Integer(default=10)
     name = fields.Char(
