@@ -64,11 +64,15 @@ class WholesaleUnitStep(models.Model):
     currency_id = fields.Many2one(related="product_tmpl_id.currency_id")
     retail_price = fields.Monetary(
         help="Price of one step for retail customers and at the POS. "
-        "Empty: the piece price times the pieces.",
+        "Empty: the piece price times the pieces. On sale orders, a pricelist "
+        "rule for the product or its category replaces it; no pricelist "
+        "discount is taken off it.",
     )
     wholesale_price = fields.Monetary(
         help="Price of one step for wholesale customers. "
-        "Empty: the pricelist price in this unit.",
+        "Empty: the pricelist price in this unit. A pricelist rule for the "
+        "product or its category replaces it; no pricelist discount is taken "
+        "off it.",
     )
     is_wholesale_unit = fields.Boolean(
         string="Wholesale Unit",
