@@ -131,7 +131,8 @@ class ProductTemplate(models.Model):
     def _wholesale_set_ladder(
         self, steps, wholesale_step=None, min_qty=None, multiple=None
     ):
-        """Replace the unit ladder of these products (API for data loaders).
+        """Add or update unit ladder steps of these products (API for data loaders
+        and the "Apply a Unit Ladder" wizard). Nothing a product has is wiped.
 
         ``template._wholesale_set_ladder(steps, wholesale_step=None,
         min_qty=None, multiple=None)``
@@ -147,61 +148,75 @@ class ProductTemplate(models.Model):
             and ``of`` (the name of an earlier step) give it through another
             step. ``barcode``, ``retail_price`` and ``wholesale_price`` are
             optional; a barcode needs a single template with one variant.
-        :param str wholesale_step: name of the step wholesale orders default to
+        :param str wholesale_step: name of the step wholesale orders default to;
+            ``None`` keeps each product's own wholesale unit
         :param float min_qty: wholesale minimum, counted in the wholesale step
         :param float multiple: wholesale multiple, counted in the wholesale step
         :return: the ladder steps of these products (``wholesale.unit.step``)
         :raise ValidationError/UserError: on a bad step; nothing is changed
+
+        A step the product already has (the same pieces, hence the same unit)
+        is updated, not replaced: it keeps its name and unit, and of
+        ``barcode``, ``retail_price`` and ``wholesale_price`` only the values
+        given (not empty) are written; an empty or missing one never clears
+        what the step has. Other steps are created. Steps the list does not
+        name are kept: removing a step is done on the product, where open
+        documents in its unit are checked. The ladder is then ordered by size.
         """
+        specs = self._wholesale_ladder_specs(steps, wholesale_step)
         for template in self:
-            pieces_by_name = {}
-            wanted = []
-            for index, spec in enumerate(steps):
-                pieces = spec.get("pieces")
-                if pieces is None and spec.get("of"):
-                    if spec["of"] not in pieces_by_name:
-                        raise ValidationError(
-                            self.env._(
-                                "The step %(step)s counts in %(of)s, which is not "
-                                "an earlier step of the ladder.",
-                                step=spec.get("name"),
-                                of=spec["of"],
-                            )
-                        )
-                    pieces = spec.get("count", 0) * pieces_by_name[spec["of"]]
-                pieces_by_name[spec.get("name")] = pieces
-                vals = {
-                    "name": spec.get("name"),
-                    "pieces": pieces or 0.0,
-                    "sequence": (index + 1) * 10,
-                    "barcode": spec.get("barcode") or False,
-                    "retail_price": spec.get("retail_price") or 0.0,
-                    "wholesale_price": spec.get("wholesale_price") or 0.0,
-                    "is_wholesale_unit": bool(wholesale_step)
-                    and spec.get("name") == wholesale_step,
-                }
-                wanted.append(vals)
+            free = template.wholesale_step_ids
+            matched = []
+            for spec in specs:
+                step = (
+                    free.filtered(
+                        lambda s, v=spec: s.name == v["name"] and v["same_size"](s)
+                    )[:1]
+                    or free.filtered(lambda s, v=spec: v["same_size"](s))[:1]
+                )
+                free -= step
+                matched.append(step)
+            # the ladder, smallest first: (pieces, rank, existing step, spec)
+            ladder = [
+                (step.pieces, index, step, None)
+                for index, step in enumerate(free.sorted("sequence"))
+            ] + [
+                (spec["vals"]["pieces"], index, step, spec)
+                for index, (spec, step) in enumerate(zip(specs, matched, strict=True))
+            ]
+            ladder.sort(key=lambda row: (row[0], row[3] is not None, row[1]))
+            wholesale = self.env["wholesale.unit.step"]
+            if wholesale_step is not None:
+                wholesale = next(
+                    (
+                        step
+                        for spec, step in zip(specs, matched, strict=True)
+                        if spec["is_wholesale"]
+                    ),
+                    wholesale,
+                )
             commands = []
-            kept = self.env["wholesale.unit.step"]
-            for vals in wanted:
-                same = template.wholesale_step_ids.filtered(
-                    lambda s, v=vals: (
-                        s.name == v["name"]
-                        and not float_compare(
-                            s.pieces, v["pieces"], precision_digits=PIECES_DIGITS
-                        )
-                    )
-                )[:1]
-                if same:
-                    kept |= same
-                    commands.append(Command.update(same.id, vals))
+            for position, (_pieces, _index, step, spec) in enumerate(ladder):
+                vals = {"sequence": (position + 1) * 10}
+                if spec is None:
+                    if wholesale_step is not None:
+                        vals["is_wholesale_unit"] = False
+                    commands.append(Command.update(step.id, vals))
+                    continue
+                vals.update(spec["update"])
+                if wholesale_step is not None:
+                    vals["is_wholesale_unit"] = spec["is_wholesale"]
+                if step:
+                    commands.append(Command.update(step.id, vals))
                 else:
-                    commands.append(Command.create(vals))
-            # drop old steps first so that their barcodes are free again
-            dropped = template.wholesale_step_ids - kept
+                    commands.append(Command.create(dict(spec["vals"], **vals)))
+            # one wholesale unit at a time: unset the old one first
             template_vals = {
-                "wholesale_step_ids": [Command.delete(s.id) for s in dropped]
-                + [Command.update(s.id, {"is_wholesale_unit": False}) for s in kept]
+                "wholesale_step_ids": [
+                    Command.update(s.id, {"is_wholesale_unit": False})
+                    for s in template.wholesale_step_ids.filtered("is_wholesale_unit")
+                    if wholesale_step is not None and s != wholesale
+                ]
             }
             if min_qty is not None:
                 template_vals["wholesale_min_qty"] = min_qty
@@ -212,3 +227,54 @@ class ProductTemplate(models.Model):
         # read the ladder again in its order (sequence) rather than the cache's
         self.invalidate_recordset(["wholesale_step_ids"])
         return self.wholesale_step_ids
+
+    @api.model
+    def _wholesale_ladder_specs(self, steps, wholesale_step):
+        """Check the step dicts of ``_wholesale_set_ladder`` and prepare them.
+
+        :return: one dict per step: ``vals`` (to create it), ``update`` (the
+            optional keys given, to write on an existing step), ``is_wholesale``
+            and ``same_size`` (a predicate on an existing step)
+        :raise ValidationError: when a step counts in an unknown step
+        """
+        pieces_by_name = {}
+        specs = []
+        for spec in steps:
+            pieces = spec.get("pieces")
+            if pieces is None and spec.get("of"):
+                if spec["of"] not in pieces_by_name:
+                    raise ValidationError(
+                        self.env._(
+                            "The step %(step)s counts in %(of)s, which is not "
+                            "an earlier step of the ladder.",
+                            step=spec.get("name"),
+                            of=spec["of"],
+                        )
+                    )
+                pieces = spec.get("count", 0) * pieces_by_name[spec["of"]]
+            pieces = pieces or 0.0
+            # refuse before anything is written
+            self.env["wholesale.unit.step"]._wholesale_check_pieces(
+                pieces, spec.get("name")
+            )
+            pieces_by_name[spec.get("name")] = pieces
+            update = {
+                key: spec[key]
+                for key in ("barcode", "retail_price", "wholesale_price")
+                if spec.get(key)
+            }
+            specs.append(
+                {
+                    "name": spec.get("name"),
+                    "vals": {"name": spec.get("name"), "pieces": pieces},
+                    "update": update,
+                    "is_wholesale": bool(wholesale_step)
+                    and spec.get("name") == wholesale_step,
+                    "same_size": lambda step, p=pieces: (
+                        not float_compare(
+                            step.pieces, p, precision_digits=PIECES_DIGITS
+                        )
+                    ),
+                }
+            )
+        return specs

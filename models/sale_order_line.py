@@ -2,6 +2,24 @@ from odoo import api, models
 
 
 class SaleOrderLine(models.Model):
+    """Ladder units and step prices on sale lines.
+
+    Step prices and pricelists never stack; exactly one of them prices a line
+    sold in a ladder step (a carton, a pallet):
+
+    * when the order's pricelist has a rule for this product, its variant or
+      its category (directly, or through the pricelist a global rule is based
+      on), the pricelist wins, as in core: its price and, with "show discount"
+      pricelists, its discount; the step price is not used;
+    * otherwise the step price applies (wholesale customers: the step's
+      wholesale price, others: its retail price) and no pricelist discount is
+      computed on top of it: a global pricelist rule ("10% off everything")
+      does not lower a step price.
+
+    A step without that price, and a line in a unit that is no step (pieces),
+    are priced by the pricelist as in core.
+    """
+
     _inherit = "sale.order.line"
 
     @api.depends("product_id")
@@ -15,6 +33,20 @@ class SaleOrderLine(models.Model):
                 line.product_uom_id = unit
         return res
 
+    @api.depends("product_id", "product_uom_id", "product_uom_qty")
+    def _compute_discount(self):
+        res = super()._compute_discount()
+        for line in self:
+            # core computed a pricelist discount: it must not stack on a step price
+            if (
+                line.discount
+                and not line.combo_item_id
+                and line.pricelist_item_id._show_discount()
+                and line._wholesale_step_price() is not None
+            ):
+                line.discount = 0.0
+        return res
+
     def _get_display_price_ignore_combo(self):
         price = self._wholesale_step_price()
         if price is not None:
@@ -25,12 +57,37 @@ class SaleOrderLine(models.Model):
         self.ensure_one()
         return bool(self.order_id.partner_id.commercial_partner_id.wholesale_customer)
 
+    def _wholesale_pricelist_rules_product(self):
+        """Whether the order's pricelist has a rule for this line's product.
+
+        A rule on the variant, the product or its category counts, also when
+        it is reached through the "Other Pricelist" a global rule is based on.
+        A global rule alone ("All Products") does not: it is a general
+        discount, and a step price is the price set for this very step.
+        """
+        self.ensure_one()
+        item = self.pricelist_item_id
+        seen = set()
+        while item and item.id not in seen:
+            seen.add(item.id)
+            if item.applied_on != "3_global":
+                return True
+            if item.base != "pricelist" or not item.base_pricelist_id:
+                break
+            item = self.env["product.pricelist.item"].browse(
+                item.base_pricelist_id._get_product_rule(
+                    self.product_id, **self._get_pricelist_kwargs()
+                )
+            )
+        return False
+
     def _wholesale_step_price(self):
         """The ladder price of one unit of this line, in the order currency.
 
         Wholesale customers get the step's wholesale price, others its retail
-        price. ``None`` when the line's unit is no step or the step has no such
-        price: the pricelist decides then, as in core.
+        price. ``None`` when the line's unit is no step, the step has no such
+        price, or the order's pricelist has a rule for the product (see the
+        class docstring): the pricelist decides then, as in core.
         """
         self.ensure_one()
         if not self.product_id or not self.product_uom_id:
@@ -43,7 +100,7 @@ class SaleOrderLine(models.Model):
             if self._wholesale_is_wholesale()
             else step.retail_price
         )
-        if not price:
+        if not price or self._wholesale_pricelist_rules_product():
             return None
         company = self.company_id or self.env.company
         currency = self.currency_id or company.currency_id

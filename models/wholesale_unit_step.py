@@ -18,6 +18,10 @@ class WholesaleUnitStep(models.Model):
 
     Saving a step keeps the template's ``uom_ids`` (its packagings) and the
     variant's ``product.uom`` barcode in step with it.
+
+    A step belongs to its product's company (``company_id``, stored for the
+    company record rule); the steps of a product without a company are
+    shared, like the product.
     """
 
     _name = "wholesale.unit.step"
@@ -30,6 +34,9 @@ class WholesaleUnitStep(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        related="product_tmpl_id.company_id", store=True, index=True
     )
     sequence = fields.Integer(default=10)
     name = fields.Char(
@@ -57,11 +64,15 @@ class WholesaleUnitStep(models.Model):
     currency_id = fields.Many2one(related="product_tmpl_id.currency_id")
     retail_price = fields.Monetary(
         help="Price of one step for retail customers and at the POS. "
-        "Empty: the piece price times the pieces.",
+        "Empty: the piece price times the pieces. On sale orders, a pricelist "
+        "rule for the product or its category replaces it; no pricelist "
+        "discount is taken off it.",
     )
     wholesale_price = fields.Monetary(
         help="Price of one step for wholesale customers. "
-        "Empty: the pricelist price in this unit.",
+        "Empty: the pricelist price in this unit. A pricelist rule for the "
+        "product or its category replaces it; no pricelist discount is taken "
+        "off it.",
     )
     is_wholesale_unit = fields.Boolean(
         string="Wholesale Unit",

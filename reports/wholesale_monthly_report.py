@@ -293,20 +293,13 @@ class WholesaleMonthlyReport(models.Model):
         for (_channel, pid), vals in sales.items():
             vals["cogs"] += vals.pop("uncosted_qty", 0.0) * cost.get(pid, 0.0)
 
-        self.summary_ids.unlink()
-        self.line_ids.unlink()
-        self.product_ids.unlink()
-        self.adjustment_ids.unlink()
         line_vals = self._prepare_line_vals(sales, tmpl_of, carton)
         product_vals = self._prepare_product_vals(
             sales, stock, last_sales, cost, tmpl_of, carton
         )
         adjustment_vals = self._prepare_adjustment_vals(adjustments, cost, tmpl_of)
         summary_vals = self._prepare_summary_vals(line_vals, product_vals)
-        self.env["wholesale.monthly.report.line"].create(line_vals)
-        self.env["wholesale.monthly.report.product"].create(product_vals)
-        self.env["wholesale.monthly.report.adjustment"].create(adjustment_vals)
-        self.env["wholesale.monthly.report.summary"].create(summary_vals)
+        self._write_sections(line_vals, product_vals, adjustment_vals, summary_vals)
         total = summary_vals[-1]
         self.write(
             {
@@ -323,6 +316,28 @@ class WholesaleMonthlyReport(models.Model):
                 ),
             }
         )
+
+    def _write_sections(self, line_vals, product_vals, adjustment_vals, summary_vals):
+        """Replace the section rows of this report with the given values.
+
+        The section tables are read-only for users: only this computation
+        writes them, from figures it has just computed after checking the
+        user's read access to the sources and the report's company
+        (``_check_report_access``); the user's write access to the report
+        itself was checked by the ORM on ``self``. Hence sudo, for these
+        rows only.
+        """
+        self.ensure_one()
+        self.check_access("write")
+        report = self.sudo()
+        report.summary_ids.unlink()
+        report.line_ids.unlink()
+        report.product_ids.unlink()
+        report.adjustment_ids.unlink()
+        report.env["wholesale.monthly.report.line"].create(line_vals)
+        report.env["wholesale.monthly.report.product"].create(product_vals)
+        report.env["wholesale.monthly.report.adjustment"].create(adjustment_vals)
+        report.env["wholesale.monthly.report.summary"].create(summary_vals)
 
     @api.model
     def _carton_factor(self, template):

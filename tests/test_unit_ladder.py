@@ -144,17 +144,110 @@ class TestUnitLadder(TestPoSCommon):
         wizard.save().action_apply()
         for product in fan | lamp:
             template = product.product_tmpl_id
-            self.assertEqual(
-                template.wholesale_step_ids.mapped("name"),
-                ["Dozen", "Carton", "Pallet"],
-            )
             self.assertEqual(template.wholesale_uom_id, self.carton)
             self.assertEqual(template.wholesale_min_qty, 5)
             self.assertEqual(
                 template._wholesale_get_step(self.carton).wholesale_price, 60.0
             )
-            self.assertFalse(product.product_uom_ids, "barcodes are never copied")
-        self.assertNotIn("Box (6)", fan.uom_ids.mapped("name"))
+        self.assertEqual(
+            lamp.wholesale_step_ids.mapped("name"), ["Dozen", "Carton", "Pallet"]
+        )
+        self.assertFalse(lamp.product_uom_ids, "barcodes are never copied")
+        # the fan keeps its own box and barcode: the wizard drops nothing
+        self.assertEqual(
+            fan.wholesale_step_ids.mapped("name"), ["Box", "Dozen", "Carton", "Pallet"]
+        )
+        self.assertEqual(fan.product_uom_ids.barcode, "WRFAN006")
+
+    def test_apply_ladder_keeps_what_a_product_has(self):
+        """The wizard adds and updates steps; it never wipes or drops any."""
+        lamp = self.create_product("WR Ladder Lamp", self.categ_ladder, 4.0)
+        lamp_tmpl = lamp.product_tmpl_id
+        lamp_tmpl._wholesale_set_ladder(
+            [
+                {"name": "Box", "pieces": 6, "barcode": "WRLAMP006"},
+                {
+                    "name": "Carton",
+                    "pieces": 24,
+                    "barcode": "WRLAMP024",
+                    "retail_price": 90.0,
+                    "wholesale_price": 80.0,
+                },
+            ],
+            wholesale_step="Box",
+        )
+        lamp_tmpl.write({"wholesale_min_qty": 3, "wholesale_qty_multiple": 2})
+        # the cooker sets a minimum but no multiple (its category's rule)
+        self.cooker_tmpl.write({"wholesale_min_qty": 5, "wholesale_qty_multiple": 0})
+
+        def apply(include_prices):
+            wizard = Form(
+                self.env["wholesale.ladder.apply"].with_context(
+                    active_model="product.template", active_ids=lamp_tmpl.ids
+                )
+            )
+            wizard.source_tmpl_id = self.cooker_tmpl
+            wizard.include_prices = include_prices
+            wizard.save().action_apply()
+            lamp_tmpl.invalidate_recordset()
+            return {s.name: s for s in lamp_tmpl.wholesale_step_ids}
+
+        steps = apply(include_prices=False)
+        self.assertEqual(list(steps), ["Box", "Dozen", "Carton", "Pallet"])
+        self.assertEqual(steps["Carton"].uom_id, self.carton)
+        self.assertRecordValues(
+            steps["Carton"] | steps["Box"] | steps["Dozen"],
+            [
+                {
+                    "barcode": "WRLAMP024",
+                    "retail_price": 90.0,
+                    "wholesale_price": 80.0,
+                    "is_wholesale_unit": True,
+                },
+                {
+                    "barcode": "WRLAMP006",
+                    "retail_price": 0.0,
+                    "wholesale_price": 0.0,
+                    "is_wholesale_unit": False,
+                },
+                {
+                    "barcode": False,
+                    "retail_price": 0.0,
+                    "wholesale_price": 0.0,
+                    "is_wholesale_unit": False,
+                },
+            ],
+        )
+        self.assertEqual(
+            sorted(lamp.product_uom_ids.mapped("barcode")), ["WRLAMP006", "WRLAMP024"]
+        )
+        self.assertEqual(lamp_tmpl.wholesale_uom_id, self.carton)
+        # a minimum is copied, a multiple the source does not set is not wiped
+        self.assertEqual(lamp_tmpl.wholesale_min_qty, 5)
+        self.assertEqual(lamp_tmpl.wholesale_qty_multiple, 2)
+
+        steps = apply(include_prices=True)
+        self.assertEqual(list(steps), ["Box", "Dozen", "Carton", "Pallet"])
+        self.assertRecordValues(
+            steps["Carton"],
+            [
+                {
+                    "barcode": "WRLAMP024",
+                    "retail_price": 66.0,
+                    "wholesale_price": 60.0,
+                    "is_wholesale_unit": True,
+                }
+            ],
+        )
+        self.assertEqual(steps["Box"].barcode, "WRLAMP006")
+        self.assertEqual(
+            lamp.product_uom_ids.filtered(lambda p: p.uom_id == self.carton).barcode,
+            "WRLAMP024",
+        )
+        # the source is untouched
+        self.assertEqual(
+            self.cooker.product_uom_ids.mapped("barcode"), ["WRCOOK012", "WRCOOK024"]
+        )
 
     def test_wholesale_order_in_cartons(self):
         self.adjust_inventory([self.cooker], [100])

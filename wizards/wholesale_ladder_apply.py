@@ -21,11 +21,16 @@ class WholesaleLadderApply(models.TransientModel):
     )
     include_prices = fields.Boolean(
         string="Copy Step Prices",
-        help="Also copy the retail and wholesale price of each step. Barcodes are "
-        "never copied: each product keeps its own.",
+        help="Also copy the retail and wholesale price of each step (the prices "
+        "it sets). Without it, a step a product already has keeps its prices. "
+        "Barcodes are never copied: each product keeps its own, and keeps the "
+        "steps this ladder does not have.",
     )
     include_quantity_rules = fields.Boolean(
-        string="Copy Minimum and Multiple", default=True
+        string="Copy Minimum and Multiple",
+        default=True,
+        help="Also copy the wholesale minimum and multiple that the ladder's "
+        "product sets; one it leaves to its category is not copied.",
     )
     step_summary = fields.Char(string="Ladder", compute="_compute_step_summary")
 
@@ -45,6 +50,10 @@ class WholesaleLadderApply(models.TransientModel):
             )
 
     def action_apply(self):
+        """Add the source's steps to the products, or update the steps they
+        already have (see ``product.template._wholesale_set_ladder``): a
+        product keeps its steps, barcodes and, unless prices are copied, its
+        prices; only values the source sets are copied."""
         self.ensure_one()
         source = self.source_tmpl_id
         targets = self.product_tmpl_ids - source
@@ -61,22 +70,24 @@ class WholesaleLadderApply(models.TransientModel):
                     products=", ".join(other_unit[:5].mapped("display_name")),
                 )
             )
-        steps = [
-            {
-                "name": step.name,
-                "pieces": step.pieces,
-                "retail_price": self.include_prices and step.retail_price,
-                "wholesale_price": self.include_prices and step.wholesale_price,
-            }
-            for step in source.wholesale_step_ids
-        ]
-        wholesale_step = source._wholesale_get_wholesale_step().name
+        steps = []
+        for step in source.wholesale_step_ids:
+            spec = {"name": step.name, "pieces": step.pieces}
+            if self.include_prices:
+                spec.update(
+                    retail_price=step.retail_price,
+                    wholesale_price=step.wholesale_price,
+                )
+            steps.append(spec)
+        # no wholesale unit on the source: each product keeps its own
+        wholesale_step = source._wholesale_get_wholesale_step().name or None
         rules = {}
         if self.include_quantity_rules:
-            rules = {
-                "min_qty": source.wholesale_min_qty,
-                "multiple": source.wholesale_qty_multiple,
-            }
+            # zero is "the category's rule": it does not clear a product's own
+            if source.wholesale_min_qty:
+                rules["min_qty"] = source.wholesale_min_qty
+            if source.wholesale_qty_multiple:
+                rules["multiple"] = source.wholesale_qty_multiple
         targets._wholesale_set_ladder(steps, wholesale_step=wholesale_step, **rules)
         return {
             "type": "ir.actions.client",
