@@ -7,14 +7,16 @@ class SaleOrderLine(models.Model):
     Step prices and pricelists never stack; exactly one of them prices a line
     sold in a ladder step (a carton, a pallet):
 
-    * when the order's pricelist has a rule for this product, its variant or
-      its category (directly, or through the pricelist a global rule is based
-      on), the pricelist wins, as in core: its price and, with "show discount"
-      pricelists, its discount; the step price is not used;
+    * when the order's pricelist has a discount or formula rule for this
+      product, its variant or its category (directly, or through the
+      pricelist a global rule is based on), the pricelist wins, as in core:
+      its price and, with "show discount" pricelists, its discount; the step
+      price is not used;
     * otherwise the step price applies (wholesale customers: the step's
       wholesale price, others: its retail price) and no pricelist discount is
       computed on top of it: a global pricelist rule ("10% off everything")
-      does not lower a step price.
+      does not lower a step price, and a fixed price rule, which prices one
+      piece, does not replace the price set for the carton.
 
     A step without that price, and a line in a unit that is no step (pieces),
     are priced by the pricelist as in core.
@@ -58,7 +60,8 @@ class SaleOrderLine(models.Model):
         return bool(self.order_id.partner_id.commercial_partner_id.wholesale_customer)
 
     def _wholesale_pricelist_rules_product(self):
-        """Whether the order's pricelist has a rule for this line's product.
+        """Whether the order's pricelist has a discount or formula rule for this
+        line's product.
 
         A rule on the variant, the product or its category counts, also when
         it is reached through the "Other Pricelist" a global rule is based on.
@@ -71,7 +74,8 @@ class SaleOrderLine(models.Model):
         while item and item.id not in seen:
             seen.add(item.id)
             if item.applied_on != "3_global":
-                return True
+                # a fixed price is the price of a piece: the step prices its unit
+                return item.compute_price != "fixed"
             if item.base != "pricelist" or not item.base_pricelist_id:
                 break
             item = self.env["product.pricelist.item"].browse(

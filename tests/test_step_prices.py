@@ -7,9 +7,9 @@ from odoo.addons.sale.tests.common import SaleCommon
 class TestStepPrices(SaleCommon):
     """Step prices and pricelist discounts never stack on a sale line.
 
-    A pricelist rule for the product (or its category) wins over the step
-    price; otherwise the step price applies alone, with no pricelist discount
-    on top of it. The salesperson has no inventory rights.
+    A discount rule of the pricelist for the product (or its category) wins
+    over the step price; otherwise the step price applies alone, with no
+    pricelist discount on top of it. The salesperson has no inventory rights.
     """
 
     @classmethod
@@ -123,6 +123,26 @@ class TestStepPrices(SaleCommon):
         self.assertRecordValues(
             line, [{"price_unit": 3.0, "discount": 10.0, "price_subtotal": 27.0}]
         )
+        # a fixed price rule on the product prices pieces, not the carton
+        self.plain_pricelist.item_ids = [
+            (
+                0,
+                0,
+                {
+                    "applied_on": "1_product",
+                    "product_tmpl_id": self.cooker.product_tmpl_id.id,
+                    "compute_price": "fixed",
+                    "fixed_price": 2.8,
+                },
+            )
+        ]
+        line = self._order_two_cartons(self.wholesaler, self.plain_pricelist)
+        self.assertRecordValues(
+            line, [{"price_unit": 60.0, "discount": 0.0, "price_subtotal": 120.0}]
+        )
+        line.write({"product_uom_id": self.cooker.uom_id.id, "product_uom_qty": 10})
+        self.assertRecordValues(line, [{"price_unit": 2.8, "price_subtotal": 28.0}])
+        line = self._order_two_cartons(self.retailer, self.global_pricelist)
         # "Update Prices" keeps to the same rule
         line.write({"product_uom_id": self.carton.id, "product_uom_qty": 2})
         line.order_id.with_user(self.salesperson).action_update_prices()
