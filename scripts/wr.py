@@ -60,7 +60,9 @@ POS_SELECTION = {
         "TestReportPoSOrder",
         "TestReportSession",
         "TestUi.test_01_pos_basic_order",
-        "TestUi.test_05_ticket_screen",
+        # ticket-screen tours (Odoo 19 skips its own test_05_ticket_screen:
+        # "Temporary to fast merge new valuation")
+        "TestUi.test_refund_few_quantities",
         "TestUi.test_order_refund_flow",
         "TestUi.test_09_pos_barcodes_scan_product_packaging",
     ],
