@@ -12,6 +12,7 @@ from . import stock_rule
 from . import product_product
 from . import pos_config
 from . import pos_order
+from . import pos_session
 from . import wholesale_unit_step
 from . import product_category
 from . import product_template

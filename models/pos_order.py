@@ -36,12 +36,48 @@ class PosOrder(models.Model):
         self.ensure_one()
         return self.config_id.picking_type_id.warehouse_id
 
-    def _wholesale_settled_moves(self):
-        """Open stock moves of the sale order lines these POS lines settle."""
-        # A cashier may have no right on sale.order.line: read through sudo,
-        # only the moves of the lines the order itself points to.
-        lines = self.sudo().lines.sale_order_line_id
-        return lines.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+    def _wholesale_settled(self):
+        """What this order's lines may take of the sale order lines they settle."""
+        self.ensure_one()
+        return self._wholesale_settlement(
+            self.config_id,
+            [
+                (line.product_id, line.qty, line.sale_order_line_id, self.partner_id)
+                for line in self.lines
+            ],
+        )
+
+    @api.model
+    def _wholesale_settlement(self, config, lines):
+        """What POS lines that settle sale order lines (pos_sale) may take of
+        the stock those sale lines hold.
+
+        ``lines``: ``(product, qty, sale order line, customer)`` tuples. A
+        sale line counts only for a line of the same product, in the POS's
+        company, on an order of the same customer (the POS sends the sale line
+        it settles: a line pointing at another customer's order takes nothing
+        of it). Per product, at most the quantity settled. Returns
+        ``{"move_ids": [...], "caps": {product_id: qty}}``, the ``settlement``
+        of ``wholesale.stock.pool._sellable``.
+        """
+        caps = defaultdict(float)
+        # A cashier may have no right on sale orders: read the sale lines the
+        # POS lines point to, and their open moves, as superuser.
+        moves = self.env["stock.move"].sudo()
+        for product, qty, sale_line, partner in lines:
+            sale_line = sale_line.sudo().exists()
+            if not sale_line or qty <= 0 or sale_line.product_id != product:
+                continue
+            customer = sale_line.order_id.partner_id.commercial_partner_id
+            if sale_line.company_id != config.company_id or not partner:
+                continue
+            if customer != partner.commercial_partner_id:
+                continue
+            caps[product.id] += qty
+            moves |= sale_line.move_ids.filtered(
+                lambda m: m.state not in ("draft", "done", "cancel")
+            )
+        return {"move_ids": moves.ids, "caps": dict(caps)}
 
     def _wholesale_stock_shortages(self, bump=True):
         """Bump the pool of the order's products, then compare with sellable stock.
@@ -56,20 +92,21 @@ class PosOrder(models.Model):
         return self.env["pos.order"]._wholesale_shortages_for(
             self.config_id,
             sold,
-            own_move_ids=self._wholesale_settled_moves().ids,
+            settlement=self._wholesale_settled(),
             exclude_pos_order_ids=self.ids,
             bump=bump,
         )
 
     @api.model
     def _wholesale_shortages_for(
-        self, config, sold, own_move_ids=(), exclude_pos_order_ids=(), bump=True
+        self, config, sold, settlement=None, exclude_pos_order_ids=(), bump=True
     ):
         """Products of ``sold`` ({product: qty}) beyond what ``config`` may sell.
 
         Sellable stock is measured under the POS's source location (see
         ``wholesale.stock.pool._sellable``), with the reservations of
-        ``own_move_ids`` (the sale order lines the POS settles) given back.
+        what the sale order lines the POS settles hold given back
+        (``settlement``).
         """
         location = config.picking_type_id.default_location_src_id
         warehouse = config.picking_type_id.warehouse_id
@@ -87,7 +124,7 @@ class PosOrder(models.Model):
             channel="pos",
             location=location,
             exclude_pos_order_ids=exclude_pos_order_ids,
-            own_move_ids=own_move_ids,
+            settlement=settlement,
         )
         shortages = []
         for product, qty in sold.items():
@@ -106,7 +143,7 @@ class PosOrder(models.Model):
         return shortages
 
     @api.model
-    def _wholesale_refusable_shortages(self, config, shortages, own_move_ids=()):
+    def _wholesale_refusable_shortages(self, config, shortages, settlement=None):
         """The shortages the warehouse's POS policy refuses at online payment."""
         warehouse = config.picking_type_id.warehouse_id
         policy = warehouse.wholesale_pos_oversell_policy
@@ -117,19 +154,19 @@ class PosOrder(models.Model):
         held = self._wholesale_wholesale_reservations(
             self.env["product.product"].union(*(s["product"] for s in shortages)),
             warehouse,
-            own_move_ids,
+            settlement,
         )
         return [s for s in shortages if held.get(s["product"].id, 0.0) > 0]
 
     @api.model
-    def _wholesale_wholesale_reservations(self, products, warehouse, own_move_ids=()):
+    def _wholesale_wholesale_reservations(self, products, warehouse, settlement=None):
         """What confirmed wholesale orders hold or are promised in ``warehouse``.
 
         Per product: the demand of open moves of wholesale customers' sale
-        orders (reserved or waiting for a manual reservation), except
-        ``own_move_ids``. Read as superuser: the question is asked on behalf
-        of a cashier, who has no right to read sale order lines, and only
-        quantities per product come out.
+        orders (reserved or waiting for a manual reservation), less what the
+        POS order settles of them (``settlement``). Read as superuser: the
+        question is asked on behalf of a cashier, who has no right to read
+        sale order lines, and only quantities per product come out.
         """
         groups = (
             self.env["stock.move"]
@@ -139,14 +176,21 @@ class PosOrder(models.Model):
                     ("product_id", "in", products.ids),
                     ("location_id.warehouse_id", "=", warehouse.id),
                     ("state", "in", ("confirmed", "partially_available", "assigned")),
-                    ("id", "not in", list(own_move_ids)),
                     ("sale_line_id.order_id.partner_id.wholesale_customer", "=", True),
                 ],
                 groupby=["product_id"],
                 aggregates=["product_qty:sum"],
             )
         )
-        return {product.id: qty for product, qty in groups}
+        held = {product.id: qty for product, qty in groups}
+        settlement = settlement or {"move_ids": [], "caps": {}}
+        own = defaultdict(float)
+        for move in self.env["stock.move"].sudo().browse(settlement["move_ids"]):
+            own[move.product_id.id] += move.product_qty
+        for product_id, cap in settlement["caps"].items():
+            if product_id in held:
+                held[product_id] -= min(own[product_id], cap)
+        return held
 
     @api.model
     def _wholesale_oversell_message(self, shortages):
@@ -230,7 +274,7 @@ class PosOrder(models.Model):
                 and not self._wholesale_terminal_charged()
             ):
                 refused = self._wholesale_refusable_shortages(
-                    self.config_id, shortages, self._wholesale_settled_moves().ids
+                    self.config_id, shortages, self._wholesale_settled()
                 )
                 if refused:
                     self._wholesale_refuse_oversell(refused)

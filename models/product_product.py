@@ -14,14 +14,15 @@ class ProductProduct(models.Model):
         channel="pos",
         location=None,
         exclude_pos_order_ids=(),
-        own_move_ids=(),
+        settlement=None,
     ):
         """Sellable quantity per product for a sales channel, in the product unit.
 
         Under ``location`` (default: the stock location of ``warehouse``, or of
         every warehouse of the current company): free stock, minus open POS
         sessions' sales not moved yet, minus confirmed sale moves' unreserved
-        promises, plus ``own_move_ids``' reservations; see
+        promises, plus what a POS settlement may take of its own sale order
+        lines (``settlement``); see
         ``wholesale.stock.pool._sellable``, the one function every decision
         uses. For now every channel may sell that quantity. Returns
         ``{product_id: qty}`` for every product of ``self``, in ONE SQL query.
@@ -39,5 +40,5 @@ class ProductProduct(models.Model):
             self.ids,
             location,
             exclude_pos_order_ids=exclude_pos_order_ids,
-            own_move_ids=own_move_ids,
+            settlement=settlement,
         )

@@ -131,13 +131,15 @@ class StockMove(models.Model):
     # ------------------------------------------------------------------
     # Validation: never take another order's reservation silently
     # ------------------------------------------------------------------
-    def _wholesale_reservation_takings(self, own_moves):
+    def _wholesale_reservation_takings(self, settlement=None):
         """What validating these moves takes from other moves' reservations.
 
         Returns ``{(product, warehouse): quantity}`` for the pairs where the
         picked quantity leaving the warehouse exceeds on hand minus what the
-        other moves (not ``own_moves``) reserved there (core then frees their
-        reservation, see ``stock.move.line._free_reservation``).
+        other moves reserved there (core then frees their reservation, see
+        ``stock.move.line._free_reservation``). The reservations of the sale
+        order lines a POS order settles (``settlement``) count as its own, up
+        to the quantity settled.
         """
         taken = defaultdict(float)
         for move in self:
@@ -156,10 +158,21 @@ class StockMove(models.Model):
         if not taken:
             return {}
         own_reserved = defaultdict(float)
-        for line in own_moves.move_line_ids:
-            if line.state not in ("done", "cancel") and line.location_id.warehouse_id:
-                key = (line.product_id, line.location_id.warehouse_id)
-                own_reserved[key] += line.quantity_product_uom
+        settled = defaultdict(float)
+        settlement = settlement or {"move_ids": [], "caps": {}}
+        for moves, reserved in (
+            (self, own_reserved),
+            (self.browse(settlement["move_ids"]), settled),
+        ):
+            for line in moves.move_line_ids:
+                if (
+                    line.state not in ("done", "cancel")
+                    and line.location_id.warehouse_id
+                ):
+                    key = (line.product_id, line.location_id.warehouse_id)
+                    reserved[key] += line.quantity_product_uom
+        for key, qty in settled.items():
+            own_reserved[key] += min(qty, settlement["caps"].get(key[0].id, 0.0))
         products = self.env["product.product"].union(*(p for p, _w in taken))
         warehouses = self.env["stock.warehouse"].union(*(w for _p, w in taken))
         quantities = self.env["wholesale.stock.pool"]._free_quantities(
@@ -180,13 +193,13 @@ class StockMove(models.Model):
             takings[product, warehouse] = min(others, qty - max(free_for_us, 0.0))
         return takings
 
-    def _wholesale_other_reservations(self, takings, own_moves):
+    def _wholesale_other_reservations(self, takings):
         """Other moves' reserved quantity for the pairs of ``takings``."""
         lines = self.env["stock.move.line"].search(
             [
                 ("product_id", "in", [p.id for p, _w in takings]),
                 ("location_id.warehouse_id", "in", [w.id for _p, w in takings]),
-                ("move_id", "not in", own_moves.ids),
+                ("move_id", "not in", self.ids),
                 ("move_id", "!=", False),
                 ("state", "not in", ("done", "cancel")),
                 ("quantity", ">", 0),
@@ -207,15 +220,13 @@ class StockMove(models.Model):
         goods (``pos_moving``): core ignores the error there, so the goods
         move and the taking is recorded instead.
         """
-        own_moves = self
-        if pos_moving:
-            own_moves |= self.browse(pos_moving["own_move_ids"])
         moves = self.sudo()
-        own_moves = own_moves.sudo()
-        takings = moves._wholesale_reservation_takings(own_moves)
+        takings = moves._wholesale_reservation_takings(
+            pos_moving and pos_moving["settlement"]
+        )
         if not takings:
             return {}, {}
-        reserved = moves._wholesale_other_reservations(takings, own_moves)
+        reserved = moves._wholesale_other_reservations(takings)
         if pos_moving:
             return takings, reserved
         protected = [
@@ -287,15 +298,38 @@ class StockMove(models.Model):
                     after=uom.round(after),
                 )
             )
-        if pos_moving and pos_moving.get("closing"):
+        if pos_moving and pos_moving.get("session_id"):
             self._wholesale_record_closing_incidents(takings, pos_moving)
 
     def _wholesale_record_closing_incidents(self, takings, pos_moving):
-        """An incident per product whose reservations a session closing took."""
+        """An incident per product whose reservations a session closing took,
+        for what the session's orders did not already record when they synced
+        (an order paid offline beyond the sellable stock)."""
         session = self.env["pos.session"].browse(pos_moving["session_id"])
         sold = defaultdict(float)
         for move in self:
             sold[move.product_id] += move.product_qty
+        Incident = self.env["wholesale.oversell.incident"].sudo()
+        recorded = {
+            (product, warehouse): short
+            for product, warehouse, short in Incident._read_group(
+                [("session_id", "=", session.id), ("pos_order_id", "!=", False)],
+                groupby=["product_id", "warehouse_id"],
+                aggregates=["quantity_short:sum"],
+            )
+        }
+        takings = {
+            key: qty - recorded.get(key, 0.0)
+            for key, qty in takings.items()
+            if float_compare(
+                qty,
+                recorded.get(key, 0.0),
+                precision_rounding=key[0].uom_id.rounding,
+            )
+            > 0
+        }
+        if not takings:
+            return
         incidents = (
             self.env["wholesale.oversell.incident"]
             .sudo()

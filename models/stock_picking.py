@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from .wholesale_stock_pool import POS_GOODS_MOVING, server_mark
+from .wholesale_stock_pool import POS_CLOSING, POS_GOODS_MOVING, server_mark
 
 
 class StockPicking(models.Model):
@@ -16,14 +16,23 @@ class StockPicking(models.Model):
         ValidationError): pass``: an error would leave the goods unmoved and
         the book wrong, silently. Under this mark the guard never raises; it
         records what the goods took. Lines that settle a sale order line
-        (pos_sale) consume that line's own reservation.
+        (pos_sale) consume that line's own reservation, up to what they settle.
         """
-        sessions = lines.order_id.session_id
         mark = {
-            "own_move_ids": lines.sale_order_line_id.move_ids.ids,
-            "closing": bool(sessions)
-            and sessions.filtered("update_stock_at_closing") == sessions,
-            "session_id": sessions[:1].id,
+            "settlement": self.env["pos.order"]._wholesale_settlement(
+                lines.order_id.config_id[:1],
+                [
+                    (
+                        line.product_id,
+                        line.qty,
+                        line.sale_order_line_id,
+                        line.order_id.partner_id,
+                    )
+                    for line in lines
+                ],
+            ),
+            # the session being closed, when this is its closing picking
+            "session_id": POS_CLOSING.get(),
         }
         with server_mark(POS_GOODS_MOVING, mark):
             return super()._create_picking_from_pos_order_lines(

@@ -13,8 +13,11 @@ GUARD_PARAM = "wholesale_retail.oversell_guard"
 # Each request runs in its own thread (or greenlet), which has its own value.
 #: POS goods are being moved by core's picking code, which swallows UserError
 #: (``stock.picking._create_picking_from_pos_order_lines``): never raise there.
-#: Its value: {"own_move_ids": [...], "closing": bool, "session_id": id}.
+#: Its value: {"settlement": see pos.order._wholesale_settlement, "session_id":
+#: the session being closed, or None for a picking per order}.
 POS_GOODS_MOVING = ContextVar("wholesale_retail_pos_goods_moving", default=None)
+#: The id of the POS session whose closing picking is being created.
+POS_CLOSING = ContextVar("wholesale_retail_pos_closing", default=None)
 #: The stock scheduler's reservation pass (``stock.rule._run_scheduler_tasks``):
 #: it reserves up to 1,000 moves a chunk without retry, so it takes no pool row.
 SCHEDULER_ASSIGN = ContextVar("wholesale_retail_scheduler_assign", default=False)
@@ -150,7 +153,7 @@ class WholesaleStockPool(models.Model):
 
     @api.model
     def _sellable(
-        self, product_ids, locations, exclude_pos_order_ids=(), own_move_ids=()
+        self, product_ids, locations, exclude_pos_order_ids=(), settlement=None
     ):
         """Sellable quantity per product under ``locations``: the one pool figure.
 
@@ -165,16 +168,19 @@ class WholesaleStockPool(models.Model):
           from an overlapping location (paid, no picking yet), except the
           orders of ``exclude_pos_order_ids`` (the order being checked);
         * minus what confirmed sale moves out of those locations promise and
-          have not reserved yet (manual or by-date reservation, backorders),
-          except ``own_move_ids``;
-        * plus what ``own_move_ids`` reserved there (a sale order settled at the
-          POS consumes its own reservation).
+          have not reserved yet (manual or by-date reservation, backorders);
+        * plus, per product, what the moves of ``settlement`` (the sale order
+          lines a POS order settles: ``{"move_ids": [...], "caps": {product_id:
+          qty}}``, see ``pos.order._wholesale_settlement``) hold there, reserved
+          or promised, up to the quantity settled: a sale order settled at the
+          POS consumes its own reservation, and only as much as it settles.
 
         Returns ``{product_id: qty}`` for every product asked.
         """
         result = dict.fromkeys(product_ids, 0.0)
         if not product_ids or not locations:
             return result
+        caps = (settlement or {}).get("caps") or {}
         for model, names in (
             ("stock.quant", ["product_id", "location_id", "quantity"]),
             ("stock.move", ["product_id", "location_id", "state", "product_qty"]),
@@ -230,17 +236,17 @@ class WholesaleStockPool(models.Model):
                  WHERE m.product_id = ANY(%(products)s)
                    AND m.state IN ('confirmed', 'partially_available')
                    AND m.sale_line_id IS NOT NULL
-                   AND m.id != ALL(%(own)s)
                    AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
                 UNION ALL
-                SELECT ml.product_id, ml.quantity_product_uom
-                  FROM stock_move_line ml
-                  JOIN stock_location loc ON loc.id = ml.location_id
-                 WHERE ml.move_id = ANY(%(own)s)
-                   AND ml.product_id = ANY(%(products)s)
-                   AND ml.state NOT IN ('done', 'cancel')
-                   AND loc.usage = 'internal'
+                SELECT m.product_id, LEAST(SUM(m.product_qty), MAX(cap.qty))
+                  FROM stock_move m
+                  JOIN stock_location loc ON loc.id = m.location_id
+                  JOIN unnest(%(cap_products)s::int[], %(cap_qtys)s::float8[])
+                       AS cap(product_id, qty) ON cap.product_id = m.product_id
+                 WHERE m.id = ANY(%(own)s)
+                   AND m.state NOT IN ('draft', 'done', 'cancel')
                    AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
+                 GROUP BY m.product_id
             ) AS pool
              GROUP BY product_id
             """,
@@ -248,7 +254,9 @@ class WholesaleStockPool(models.Model):
                 "products": list(product_ids),
                 "locations": list(locations.ids),
                 "excluded": list(exclude_pos_order_ids),
-                "own": list(own_move_ids),
+                "own": list(settlement["move_ids"]) if settlement else [],
+                "cap_products": list(caps),
+                "cap_qtys": [float(qty) for qty in caps.values()],
             },
         )
         result.update(self.env.cr.fetchall())

@@ -179,16 +179,20 @@ class TestPoolFlows(TestPoSCommon):
         self.open_new_session()
         data = self._settlement_data(order, 10)
         # the cashier's payment screen asks first, then pays online
+        lines = [
+            {
+                "product_id": self.product.id,
+                "qty": 10,
+                "sale_order_line_id": order.order_line.id,
+            }
+        ]
         check = self.config.with_user(self.cashier).wholesale_check_order(
-            [
-                {
-                    "product_id": self.product.id,
-                    "qty": 10,
-                    "sale_order_line_id": order.order_line.id,
-                }
-            ]
+            lines, partner_id=self.wholesaler.id
         )
         self.assertEqual(check, {"message": False})
+        # the same lines for another customer take nothing of that order
+        check = self.config.with_user(self.cashier).wholesale_check_order(lines)
+        self.assertIn("10.0 Units in the order, 0.0 Units available", check["message"])
         # (settling a sale order needs sales rights in core pos_sale)
         pos_order = self._sync(data, online=True)
         self.assertEqual(pos_order.state, "paid")
@@ -196,6 +200,46 @@ class TestPoolFlows(TestPoSCommon):
         self.assertEqual(self._on_hand(), 0)
         self.assertEqual(order.order_line.qty_delivered, 10)
         self.assertEqual(order.picking_ids.mapped("state"), ["cancel"])
+
+    def test_a_settlement_takes_only_what_it_settles(self):
+        """Settling 1 of a reserved order does not free its other 9 for the
+        rest of the POS order, and a line pointing at another customer's
+        order takes nothing of it."""
+        order = self._wholesale_order(10)
+        self.open_new_session()
+        data = self.create_ui_order_data(
+            [
+                {
+                    "product": self.product,
+                    "quantity": 1,
+                    "sale_order_origin_id": order.id,
+                    "sale_order_line_id": order.order_line.id,
+                },
+                (self.product, 9),
+            ],
+            customer=self.wholesaler,
+        )
+        with self.assertRaisesRegex(
+            UserError, r"10\.0 Units in the order, 1\.0 Units available"
+        ):
+            self._rollback_on_error(self._sync, data, online=True)
+        stranger = self.env["res.partner"].create({"name": "WR Flow Stranger"})
+        data = self.create_ui_order_data(
+            [
+                {
+                    "product": self.product,
+                    "quantity": 2,
+                    "sale_order_origin_id": order.id,
+                    "sale_order_line_id": order.order_line.id,
+                }
+            ],
+            customer=stranger,
+        )
+        with self.assertRaisesRegex(
+            UserError, r"2\.0 Units in the order, 0\.0 Units available"
+        ):
+            self._rollback_on_error(self._sync, data, online=True)
+        self.assertEqual(order.picking_ids.move_ids.quantity, 10)
 
     def test_settling_offline_records_no_false_incident(self):
         order = self._wholesale_order(10)

@@ -1,6 +1,5 @@
 import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { _t } from "@web/core/l10n/translation";
-import { ConnectionLostError } from "@web/core/network/rpc";
 import { patch } from "@web/core/utils/patch";
 import { PosStore } from "@point_of_sale/app/services/pos_store";
 import OrderPaymentValidation from "@point_of_sale/app/utils/order_payment_validation";
@@ -42,7 +41,7 @@ patch(PosStore.prototype, {
 patch(PosStore.prototype, {
     async pay() {
         const order = this.getOrder();
-        if (order && (await this.wholesaleRefusesOrder(order))) {
+        if (order?.canPay() && (await this.wholesaleRefusesOrder(order))) {
             return;
         }
         return await super.pay(...arguments);
@@ -61,15 +60,16 @@ patch(PosStore.prototype, {
         }
         let result;
         try {
-            result = await this.data.call("pos.config", "wholesale_check_order", [
-                [this.config.id],
-                lines,
+            // advisory: offline, on a server error or after 5 s the sale goes
+            // on, and the payment's own check decides
+            result = await Promise.race([
+                this.data.call("pos.config", "wholesale_check_order", [[this.config.id], lines], {
+                    partner_id: order.partner_id?.id || false,
+                }),
+                new Promise((resolve) => setTimeout(() => resolve(null), 5000)),
             ]);
-        } catch (error) {
-            if (error instanceof ConnectionLostError) {
-                return false;
-            }
-            throw error;
+        } catch {
+            return false;
         }
         if (!result?.message) {
             return false;

@@ -1,7 +1,6 @@
 import { BarcodeParser } from "@barcodes/js/barcode_parser";
 import { BarcodeReader } from "@point_of_sale/app/services/barcode_reader_service";
 import { PosStore } from "@point_of_sale/app/services/pos_store";
-import { ConnectionLostError } from "@web/core/network/rpc";
 import { patch } from "@web/core/utils/patch";
 
 /**
@@ -31,6 +30,9 @@ import { patch } from "@web/core/utils/patch";
 // Readings that carry a product and a value in the code's digits; the product
 // is found by the base code. In-store codes (GS1 prefixes 02 and 2x).
 const VALUE_TYPES = new Set(["weight", "price", "quantity"]);
+// Readings the POS has no action for ("Unknown Barcode"): a carton code read
+// as one of them may be an unloaded product's unit barcode.
+const UNHANDLED_TYPES = new Set(["lot", "location", "package", "error", "alias"]);
 
 /** Whether the nomenclature reads `parsed` as a product (with or without a value). */
 function readsAsProduct(parsed) {
@@ -82,11 +84,9 @@ patch(BarcodeReader.prototype, {
         ) {
             try {
                 await products.wholesaleLoadProductBarcode(code);
-            } catch (error) {
-                // offline: the nomenclature reads the code as it always did
-                if (!(error instanceof ConnectionLostError)) {
-                    throw error;
-                }
+            } catch {
+                // offline or a server error: the nomenclature reads the code as
+                // it always did, and the scan goes on
             }
         }
         return super._scan(...arguments);
@@ -101,8 +101,13 @@ patch(BarcodeReader.prototype, {
             return true; // not a valid GS1 code: unknown to the nomenclature
         }
         // a plain product code goes through core's lookup too, but that one
-        // misses unit barcodes; weight, price and GS1 codes go through it alone
-        return !readsAsProduct(parsed) || parsed.type === "product";
+        // misses unit barcodes; weight, price and GS1 codes go through it alone.
+        // Readings the POS acts on (a customer or cashier card, a discount, a
+        // coupon) are not looked up: only those it has no use for.
+        if (readsAsProduct(parsed)) {
+            return parsed.type === "product";
+        }
+        return !parsed || UNHANDLED_TYPES.has(parsed.type);
     },
 
     /** Read exact product and unit barcodes of `pos` before the nomenclature. */
@@ -142,7 +147,7 @@ patch(PosStore.prototype, {
         return codes.some(
             (candidate) =>
                 this.models["product.product"].getBy("barcode", candidate) ||
-                this.models["product.uom"].getBy("barcode", candidate)?.product_id
+                this.models["product.uom"].getBy("barcode", candidate)?.product_id,
         );
     },
 
