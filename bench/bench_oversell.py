@@ -55,7 +55,7 @@ ORDERS_PER_CLIENT = int(os.environ.get("WR_BENCH_ORDERS", "15"))
 LATENCY_SAMPLES = int(os.environ.get("WR_BENCH_SYNCS", "25"))
 LATENCY_BLOCKS = int(os.environ.get("WR_BENCH_SYNC_BLOCKS", "8"))
 STOCK = 100000
-MODES = (False, True, False, True)
+MODES = (False, True) * int(os.environ.get("WR_BENCH_PASSES", "2"))
 
 
 class Client:
