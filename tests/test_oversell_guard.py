@@ -1,22 +1,18 @@
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from odoo.addons.point_of_sale.tests.common import TestPoSCommon
+from .common import WholesalePoolCommon
 
 ONLINE = "wholesale_retail_online_order_uuid"
 
 
 @tagged("post_install", "-at_install")
-class TestOversellGuard(TestPoSCommon):
+class TestOversellGuard(WholesalePoolCommon):
     """One stock pool: no oversell between wholesale orders, deliveries and POS."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.user.group_ids |= cls.env.ref(
-            "wholesale_retail.group_wholesale_manager"
-        ) | cls.env.ref("stock.group_stock_manager")
-        cls.warehouse = cls.company_data["default_warehouse"]
         cls.rice = cls.create_product("WR Rice Cooker", cls.categ_basic, 30.0, 20.0)
         cls.soap = cls.create_product("WR Soap", cls.categ_basic, 2.0, 1.0)
         cls.adjust_inventory([cls.rice, cls.soap], [10, 50])
@@ -24,12 +20,6 @@ class TestOversellGuard(TestPoSCommon):
             {"name": "WR Sub-distributor", "wholesale_customer": True}
         )
         cls.retail_customer = cls.env["res.partner"].create({"name": "WR Walk-in"})
-        cls.stock_manager = new_test_user(
-            cls.env,
-            login="wr_stock_manager",
-            groups="stock.group_stock_manager",
-            company_id=cls.company.id,
-        )
         cls.config = cls.basic_config
 
     def _order(self, partner, product, qty):
@@ -42,14 +32,6 @@ class TestOversellGuard(TestPoSCommon):
                 ],
             }
         )
-
-    def _rollback_on_error(self, func, *args, **kwargs):
-        """Run ``func`` as a request would: its changes are undone if it raises."""
-        try:
-            with self.env.cr.savepoint():
-                return func(*args, **kwargs)
-        finally:
-            self.env.invalidate_all()
 
     def _pool_version(self, product):
         row = self.env["wholesale.stock.pool"].search(

@@ -1,13 +1,13 @@
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.point_of_sale.tests.common import TestPoSCommon
+from .common import WholesalePoolCommon
 
 ONLINE = "wholesale_retail_online_order_uuid"
 
 
 @tagged("post_install", "-at_install")
-class TestPoolFlows(TestPoSCommon):
+class TestPoolFlows(WholesalePoolCommon):
     """Everyday flows that must keep the one pool right, as real users run them.
 
     Each test starts from a fresh product with 10 pieces on hand, default
@@ -18,11 +18,6 @@ class TestPoolFlows(TestPoSCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # the back office: a wholesale manager (sales, inventory, POS manager)
-        cls.env.user.group_ids |= cls.env.ref(
-            "wholesale_retail.group_wholesale_manager"
-        ) | cls.env.ref("stock.group_stock_manager")
-        cls.warehouse = cls.company_data["default_warehouse"]
         cls.stock = cls.warehouse.lot_stock_id
         cls.config = cls.basic_config
         cls.wholesaler = cls.env["res.partner"].create(
@@ -32,12 +27,6 @@ class TestPoolFlows(TestPoSCommon):
             cls.env,
             login="wr_flow_cashier",
             groups="base.group_user,point_of_sale.group_pos_user",
-            company_id=cls.company.id,
-        )
-        cls.stock_manager = new_test_user(
-            cls.env,
-            login="wr_flow_stock_manager",
-            groups="stock.group_stock_manager",
             company_id=cls.company.id,
         )
 
@@ -74,14 +63,6 @@ class TestPoolFlows(TestPoSCommon):
         if confirm:
             order.action_confirm()
         return order
-
-    def _rollback_on_error(self, func, *args, **kwargs):
-        """Run ``func`` as a request would: its changes are undone if it raises."""
-        try:
-            with self.env.cr.savepoint():
-                return func(*args, **kwargs)
-        finally:
-            self.env.invalidate_all()
 
     def _sync(self, data, online=False, user=None, context=None):
         orders = self.env["pos.order"].with_user(user or self.env.user)

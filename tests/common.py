@@ -1,0 +1,31 @@
+from odoo.tests import new_test_user
+
+from odoo.addons.point_of_sale.tests.common import TestPoSCommon
+
+
+class WholesalePoolCommon(TestPoSCommon):
+    """The back office (a wholesale manager with inventory rights), the default
+    warehouse, a stock manager who receives incidents, and a way to run a call
+    as a request would."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.group_ids |= cls.env.ref(
+            "wholesale_retail.group_wholesale_manager"
+        ) | cls.env.ref("stock.group_stock_manager")
+        cls.warehouse = cls.company_data["default_warehouse"]
+        cls.stock_manager = new_test_user(
+            cls.env,
+            login="wr_pool_stock_manager",
+            groups="stock.group_stock_manager",
+            company_id=cls.company.id,
+        )
+
+    def _rollback_on_error(self, func, *args, **kwargs):
+        """Run ``func`` as a request would: its changes are undone if it raises."""
+        try:
+            with self.env.cr.savepoint():
+                return func(*args, **kwargs)
+        finally:
+            self.env.invalidate_all()
