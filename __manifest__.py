@@ -1,6 +1,6 @@
 {
     "name": "Wholesale & Retail",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "summary": "One stock pool for wholesale (cartons, credit terms) and retail "
     "(POS, web shops): unit ladders, no overselling, one monthly report",
     "category": "Sales/Sales",
@@ -27,9 +27,11 @@
         "views/product_category_views.xml",
         "views/sale_order_views.xml",
         "views/stock_warehouse_views.xml",
+        "views/wholesale_channel_views.xml",
         "views/wholesale_oversell_incident_views.xml",
         "views/wholesale_retail_menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "point_of_sale._assets_pos": ["wholesale_retail/static/src/pos/**/*"],
         "web.assets_tests": ["wholesale_retail/static/tests/tours/**/*"],

@@ -3,9 +3,12 @@ from . import res_config_settings
 from . import res_partner
 from . import wholesale_overview
 from . import wholesale_stock_pool
+from . import wholesale_sales_channel
+from . import wholesale_channel_rule
 from . import wholesale_oversell_incident
 from . import stock_warehouse
 from . import stock_move
+from . import stock_quant
 from . import stock_move_line
 from . import stock_picking
 from . import stock_rule

@@ -1,11 +1,127 @@
 from collections import defaultdict
 
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
+
+#: Most products one availability call may ask about (the POS loads at most
+#: ``point_of_sale.limited_product_count`` products, 5,000 by default).
+MAX_AVAILABILITY_PRODUCTS = 20000
 
 
 class PosConfig(models.Model):
     _inherit = "pos.config"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        configs = super().create(vals_list)
+        configs._wholesale_create_channels()
+        return configs
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "name" in vals:
+            for channel in self._wholesale_channel_records():
+                channel.name = channel.pos_config_id.name
+        return result
+
+    def _wholesale_channel_records(self):
+        # The channels are the configs' own settings records.
+        return (
+            self.env["wholesale.sales.channel"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("pos_config_id", "in", self.ids)])
+        )
+
+    def _wholesale_create_channels(self):
+        # A POS manager creating a shop creates its channel, whatever their
+        # rights on channels.
+        if self:
+            self.env["wholesale.sales.channel"].sudo().create(
+                [
+                    {
+                        "name": config.name,
+                        "kind": "pos",
+                        "pos_config_id": config.id,
+                        "company_id": config.company_id.id,
+                    }
+                    for config in self
+                ]
+            )
+
+    def _wholesale_channel(self):
+        """This POS's sales channel (created if the POS predates the addon)."""
+        self.ensure_one()
+        channel = self._wholesale_channel_records()
+        if not channel:
+            self._wholesale_create_channels()
+            channel = self._wholesale_channel_records()
+        return channel
+
+    def _wholesale_availability(
+        self, product_ids, exclude_pos_order_ids=(), settlement=None
+    ):
+        """``product.product._wholesale_channel_availability`` for this POS:
+        under the POS's source location, with this POS's channel's rules."""
+        self.ensure_one()
+        products = self.env["product.product"].browse(product_ids)
+        return products._wholesale_channel_availability(
+            self._wholesale_channel(),
+            warehouse=self.picking_type_id.warehouse_id,
+            location=self.picking_type_id.default_location_src_id,
+            exclude_pos_order_ids=exclude_pos_order_ids,
+            settlement=settlement,
+        )
+
+    def _wholesale_availability_payload(self, product_ids):
+        """What the POS front end shows and enforces, per storable product:
+        ``{product_id: {"qty", "action", "rule", "step": [name, pieces] or
+        False}}`` (the ladder step a tile counts in: the wholesale unit, else
+        the first step above one piece)."""
+        self.ensure_one()
+        # Products and their ladders are read for the cashier's POS, whatever
+        # the cashier's rights on the ladder.
+        products = self.env["product.product"].sudo().browse(product_ids).exists()
+        products = products.filtered("is_storable")
+        if not products:
+            return {}
+        availability = self._wholesale_availability(products.ids)
+        steps = {}
+        for step in (
+            self.env["wholesale.unit.step"]
+            .sudo()
+            .search(
+                [
+                    ("product_tmpl_id", "in", products.product_tmpl_id.ids),
+                    ("pieces", ">", 1),
+                ],
+                order="is_wholesale_unit desc, sequence, pieces, id",
+            )
+        ):
+            steps.setdefault(step.product_tmpl_id.id, [step.name, step.pieces])
+        return {
+            product.id: {
+                "qty": availability[product.id]["qty"],
+                "action": availability[product.id]["action"],
+                "rule": availability[product.id]["rule"],
+                "step": steps.get(product.product_tmpl_id.id, False),
+            }
+            for product in products
+        }
+
+    def wholesale_availability(self, product_ids):
+        """What this POS may sell of ``product_ids``: asked by the POS when it
+        starts and when its bus reconnects; changes then come over the bus
+        (``WHOLESALE_AVAILABILITY``). Reads only."""
+        self.ensure_one()
+        self.check_access("read")
+        if not isinstance(product_ids, (list, tuple)) or not all(
+            isinstance(pid, int) and not isinstance(pid, bool) for pid in product_ids
+        ):
+            raise UserError(self.env._("The products to look up are malformed."))
+        if len(product_ids) > MAX_AVAILABILITY_PRODUCTS:
+            raise UserError(self.env._("Too many products to look up at once."))
+        return {"products": self._wholesale_availability_payload(product_ids)}
 
     def wholesale_check_order(self, lines, partner_id=False):
         """Would the oversell guard refuse this order? Asked by the POS when the
@@ -53,10 +169,7 @@ class PosConfig(models.Model):
             settled.append((product, qty, sale_line, partner))
         orders = self.env["pos.order"]
         settlement = orders._wholesale_settlement(self, settled)
-        shortages = orders._wholesale_shortages_for(
-            self, sold, settlement=settlement, bump=False
-        )
-        refused = orders._wholesale_refusable_shortages(self, shortages, settlement)
+        refused = orders._wholesale_refusals(self, sold, settlement=settlement)
         if not refused:
             return {"message": False}
         return {"message": orders._wholesale_oversell_message(refused)}

@@ -80,18 +80,16 @@ class PosOrder(models.Model):
         return {"move_ids": moves.ids, "caps": dict(caps)}
 
     def _wholesale_stock_shortages(self, bump=True):
-        """Bump the pool of the order's products, then compare with sellable stock.
+        """Bump the pool of the order's products, then compare with the pool's
+        sellable stock (no channel rule: what is oversold, for incidents).
 
         Returns a list of dicts (product, warehouse, sold, available, short)
         for products the order sells beyond the sellable quantity.
         """
         self.ensure_one()
-        sold = defaultdict(float)
-        for line in self.lines.filtered(lambda line: line.product_id.is_storable):
-            sold[line.product_id] += line.qty
         return self.env["pos.order"]._wholesale_shortages_for(
             self.config_id,
-            sold,
+            self._wholesale_sold(),
             settlement=self._wholesale_settled(),
             exclude_pos_order_ids=self.ids,
             bump=bump,
@@ -142,21 +140,70 @@ class PosOrder(models.Model):
                 )
         return shortages
 
+    def _wholesale_sold(self):
+        """{product: qty} of the order's storable products."""
+        self.ensure_one()
+        sold = defaultdict(float)
+        for line in self.lines.filtered(lambda line: line.product_id.is_storable):
+            sold[line.product_id] += line.qty
+        return sold
+
     @api.model
-    def _wholesale_refusable_shortages(self, config, shortages, settlement=None):
-        """The shortages the warehouse's POS policy refuses at online payment."""
+    def _wholesale_refusals(
+        self, config, sold, settlement=None, exclude_pos_order_ids=()
+    ):
+        """The products of ``sold`` ({product: qty}) that the rules of
+        ``config``'s channel refuse at online payment.
+
+        Measured against the channel's sellable quantity (the pool minus what
+        the winning rule and the channel's buffer hold back, see
+        ``product.product._wholesale_channel_availability``). Hide and block
+        refuse beyond it; "protect wholesale reservations" refuses only when
+        confirmed wholesale orders hold the product in the warehouse; warn
+        never refuses.
+        """
+        sold = {p: q for p, q in sold.items() if q > 0 and p.is_storable}
         warehouse = config.picking_type_id.warehouse_id
-        policy = warehouse.wholesale_pos_oversell_policy
-        if not shortages or policy == "allow":
+        if (
+            not sold
+            or not warehouse
+            or not config.picking_type_id.default_location_src_id
+        ):
             return []
-        if policy == "refuse":
-            return shortages
-        held = self._wholesale_wholesale_reservations(
-            self.env["product.product"].union(*(s["product"] for s in shortages)),
-            warehouse,
-            settlement,
+        products = self.env["product.product"].union(*sold)
+        availability = config._wholesale_availability(
+            products.ids,
+            exclude_pos_order_ids=exclude_pos_order_ids,
+            settlement=settlement,
         )
-        return [s for s in shortages if held.get(s["product"].id, 0.0) > 0]
+        refused, protected = [], []
+        for product, qty in sold.items():
+            values = availability[product.id]
+            if values["action"] not in ("hide", "block", "protect"):
+                continue
+            rounding = product.uom_id.rounding
+            if float_compare(qty, values["qty"], precision_rounding=rounding) <= 0:
+                continue
+            shortage = {
+                "product": product,
+                "warehouse": warehouse,
+                "sold": qty,
+                "available": values["qty"],
+                "short": qty - values["qty"],
+                "rule": values["rule"] if values["held"] > 0 else False,
+            }
+            if values["action"] == "protect":
+                protected.append(shortage)
+            else:
+                refused.append(shortage)
+        if protected:
+            held = self._wholesale_wholesale_reservations(
+                self.env["product.product"].union(*(s["product"] for s in protected)),
+                warehouse,
+                settlement,
+            )
+            refused += [s for s in protected if held.get(s["product"].id, 0.0) > 0]
+        return refused
 
     @api.model
     def _wholesale_wholesale_reservations(self, products, warehouse, settlement=None):
@@ -194,18 +241,32 @@ class PosOrder(models.Model):
 
     @api.model
     def _wholesale_oversell_message(self, shortages):
-        lines = [
-            self.env._(
-                "%(product)s: %(sold)s %(unit)s in the order, %(available)s "
-                "%(unit)s available in %(warehouse)s",
-                product=s["product"].display_name,
-                sold=s["product"].uom_id.round(s["sold"]),
-                available=max(s["product"].uom_id.round(s["available"]), 0.0),
-                unit=s["product"].uom_id.name,
-                warehouse=s["warehouse"].name,
-            )
-            for s in shortages
-        ]
+        lines = []
+        for s in shortages:
+            values = {
+                "product": s["product"].display_name,
+                "sold": s["product"].uom_id.round(s["sold"]),
+                "available": max(s["product"].uom_id.round(s["available"]), 0.0),
+                "unit": s["product"].uom_id.name,
+                "warehouse": s["warehouse"].name,
+                "rule": s.get("rule"),
+            }
+            if s.get("rule"):
+                lines.append(
+                    self.env._(
+                        "%(product)s: %(sold)s %(unit)s in the order, %(available)s "
+                        "%(unit)s may be sold here from %(warehouse)s (rule: %(rule)s)",
+                        **values,
+                    )
+                )
+            else:
+                lines.append(
+                    self.env._(
+                        "%(product)s: %(sold)s %(unit)s in the order, %(available)s "
+                        "%(unit)s available in %(warehouse)s",
+                        **values,
+                    )
+                )
         return self.env._(
             "Not enough stock to sell this order:\n%(lines)s\n"
             "Lower the quantity or remove the product, then pay again.",
@@ -269,18 +330,23 @@ class PosOrder(models.Model):
             # never once a card terminal has charged (the payment screen's
             # entry check, ``pos.config.wholesale_check_order``, refused before).
             if (
-                shortages
-                and self._wholesale_is_online_payment()
+                self._wholesale_is_online_payment()
                 and not self._wholesale_terminal_charged()
             ):
-                refused = self._wholesale_refusable_shortages(
-                    self.config_id, shortages, self._wholesale_settled()
+                refused = self._wholesale_refusals(
+                    self.config_id,
+                    self._wholesale_sold(),
+                    settlement=self._wholesale_settled(),
+                    exclude_pos_order_ids=self.ids,
                 )
                 if refused:
                     self._wholesale_refuse_oversell(refused)
             # A late (offline) order is accepted: stock follows the goods, even
             # into reservations or below zero, and the incident says so.
             result = super()._process_saved_order(draft)
+        if self.session_id.update_stock_at_closing:
+            # no quant moves before the session closes: tell the open POS
+            self.env["wholesale.stock.pool"]._wholesale_availability_changed(pairs)
         if shortages:
             self._wholesale_record_incidents(shortages)
         return result

@@ -16,21 +16,34 @@ class ProductProduct(models.Model):
         exclude_pos_order_ids=(),
         settlement=None,
     ):
-        """Sellable quantity per product for a sales channel, in the product unit.
+        """Sellable quantity per product, in the product unit.
 
         Under ``location`` (default: the stock location of ``warehouse``, or of
         every warehouse of the current company): free stock, minus open POS
         sessions' sales not moved yet, minus confirmed sale moves' unreserved
         promises, plus what a POS settlement may take of its own sale order
-        lines (``settlement``); see
-        ``wholesale.stock.pool._sellable``, the one function every decision
-        uses. For now every channel may sell that quantity. Returns
-        ``{product_id: qty}`` for every product of ``self``, in ONE SQL query.
+        lines (``settlement``); see ``wholesale.stock.pool._sellable``, the one
+        function every decision uses.
+
+        ``channel``: a ``wholesale.sales.channel`` record applies the channel's
+        rules and buffer (see ``_wholesale_channel_availability``); a name
+        (``"pos"``, ``"wholesale"``, ``"web"``) gives the pool's own figure.
+        Returns ``{product_id: qty}`` for every product of ``self``.
         """
-        if channel not in self._wholesale_sellable_channels():
+        is_record = isinstance(channel, models.BaseModel)
+        if not is_record and channel not in self._wholesale_sellable_channels():
             raise ValueError(f"Unknown sales channel {channel!r}")
         if not self:
             return {}
+        if is_record:
+            availability = self._wholesale_channel_availability(
+                channel,
+                warehouse=warehouse,
+                location=location,
+                exclude_pos_order_ids=exclude_pos_order_ids,
+                settlement=settlement,
+            )
+            return {pid: values["qty"] for pid, values in availability.items()}
         if not location:
             warehouses = warehouse or self.env["stock.warehouse"].search(
                 [("company_id", "=", self.env.company.id)]
@@ -42,3 +55,69 @@ class ProductProduct(models.Model):
             exclude_pos_order_ids=exclude_pos_order_ids,
             settlement=settlement,
         )
+
+    def _wholesale_channel_availability(
+        self,
+        channel,
+        warehouse=None,
+        location=None,
+        exclude_pos_order_ids=(),
+        settlement=None,
+    ):
+        """What ``channel`` may sell of each product, and why.
+
+        Returns ``{product_id: {"qty", "free", "held", "action", "rule_id",
+        "rule"}}``: ``free`` is the pool's sellable quantity under ``location``
+        (default: the stock location of ``warehouse``, default the channel's
+        warehouse), ``held`` what the winning rule and the channel's buffer hold
+        back, ``qty`` = max(free - held, 0); ``action`` and ``rule`` come from the
+        winning rule (``False`` when none applies). Non-storable products are
+        not limited (``qty`` is ``None``). Two SQL queries plus one per rule
+        resolution, for any number of products.
+        """
+        channel.ensure_one()
+        warehouse = warehouse or channel.warehouse_id
+        if not location:
+            location = (
+                warehouse
+                or self.env["stock.warehouse"].search(
+                    [("company_id", "=", channel.company_id.id)]
+                )
+            ).lot_stock_id
+        storable = self.filtered("is_storable")
+        result = {
+            product.id: {
+                "qty": None,
+                "free": None,
+                "held": 0.0,
+                "action": False,
+                "rule_id": False,
+                "rule": False,
+            }
+            for product in self - storable
+        }
+        if not storable:
+            return result
+        free = self.env["wholesale.stock.pool"]._sellable(
+            storable.ids,
+            location,
+            exclude_pos_order_ids=exclude_pos_order_ids,
+            settlement=settlement,
+        )
+        rules = self.env["wholesale.channel.rule"]._wholesale_resolve(
+            channel, storable.ids, warehouse
+        )
+        buffer = channel.buffer_qty or 0.0
+        for product_id in storable.ids:
+            rule = rules.get(product_id)
+            held = (rule[3] if rule else 0.0) + buffer
+            pool = free.get(product_id, 0.0)
+            result[product_id] = {
+                "qty": max(pool - held, 0.0),
+                "free": pool,
+                "held": held,
+                "action": rule[2] if rule else False,
+                "rule_id": rule[0] if rule else False,
+                "rule": rule[1] if rule else False,
+            }
+        return result

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -10,3 +10,10 @@ class ResCompany(models.Model):
         help="Products with fewer pieces on hand than this are listed as low in "
         "stock on the Wholesale & Retail overview.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        for company in companies:
+            self.env["wholesale.sales.channel"]._wholesale_desk(company)
+        return companies

@@ -4,6 +4,7 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from .wholesale_channel_rule import BLOCKING_ACTIONS
 from .wholesale_stock_pool import POS_GOODS_MOVING, SCHEDULER_ASSIGN, hold_pool
 
 
@@ -63,11 +64,21 @@ class StockMove(models.Model):
             for move in location_moves:
                 demand[move.product_id] += move.product_qty
             products = self.env["product.product"].union(*demand)
-            sellable = products._wholesale_sellable_qty(
-                channel="wholesale", location=location
+            company = location.warehouse_id.company_id
+            desk = self.env["wholesale.sales.channel"]._wholesale_desk(company)
+            availability = products.with_company(
+                company
+            )._wholesale_channel_availability(
+                desk, warehouse=location.warehouse_id, location=location
             )
             for product, qty in demand.items():
-                available = sellable.get(product.id, 0.0)
+                values = availability[product.id]
+                # the desk's buffer always; a rule's threshold when it blocks
+                available = (
+                    values["qty"]
+                    if values["action"] in BLOCKING_ACTIONS
+                    else values["free"] - desk.buffer_qty
+                )
                 rounding = product.uom_id.rounding
                 if float_compare(qty, available, precision_rounding=rounding) <= 0:
                     continue
@@ -111,9 +122,20 @@ class StockMove(models.Model):
             )
         with hold_pool(self.env, to_check._wholesale_pool_pairs()):
             to_check._wholesale_check_confirmation()
-            return super()._action_confirm(
+            moves = super()._action_confirm(
                 merge=merge, merge_into=merge_into, create_proc=create_proc
             )
+        # a confirmed sale promises stock even before it reserves it
+        self.env["wholesale.stock.pool"]._wholesale_availability_changed(
+            to_check._wholesale_pool_pairs()
+        )
+        return moves
+
+    def _action_cancel(self):
+        pairs = self.filtered("sale_line_id")._wholesale_pool_pairs()
+        result = super()._action_cancel()
+        self.env["wholesale.stock.pool"]._wholesale_availability_changed(pairs)
+        return result
 
     def _action_assign(self, force_qty=False):
         to_reserve = self.filtered(

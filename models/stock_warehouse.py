@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class StockWarehouse(models.Model):
@@ -18,21 +18,44 @@ class StockWarehouse(models.Model):
         "Either way, a delivery that takes stock reserved for another order is "
         "written on that order's transfer.",
     )
-    wholesale_pos_oversell_policy = fields.Selection(
-        [
-            ("protect_wholesale", "Protect wholesale reservations"),
-            ("refuse", "Refuse beyond free stock"),
-            ("allow", "Allow and record"),
-        ],
-        string="POS Oversell Policy",
-        required=True,
-        default="protect_wholesale",
-        help="What happens when the POS, online, sells more than the free "
-        "quantity of this warehouse (on hand minus reserved).\n"
-        "Protect wholesale reservations: the sale is refused before payment when "
-        "it would take stock that confirmed wholesale orders hold; otherwise it "
-        "goes through and an oversell incident is recorded.\n"
-        "Refuse beyond free stock: every such sale is refused before payment.\n"
-        "Allow and record: the sale goes through and an incident is recorded.\n"
-        "An order paid while the POS was offline is never refused.",
+    wholesale_channel_rule_ids = fields.One2many(
+        "wholesale.channel.rule",
+        "warehouse_id",
+        string="Channel Rules",
+        help="What each sales channel may sell from this warehouse.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        warehouses = super().create(vals_list)
+        warehouses._wholesale_create_default_rules()
+        return warehouses
+
+    def _wholesale_create_default_rules(self, actions=None):
+        """The warehouse's default rule: every retail channel of the warehouse,
+        all products, no threshold. ``actions``: ``{warehouse_id: action}``,
+        default "protect wholesale reservations" (the former POS oversell
+        policy's default)."""
+        actions = actions or {}
+        # Part of creating the warehouse, whoever creates it.
+        rules = self.env["wholesale.channel.rule"].sudo()
+        existing = rules.with_context(active_test=False).search(
+            [("warehouse_id", "in", self.ids), ("is_warehouse_default", "=", True)]
+        )
+        return rules.create(
+            [
+                {
+                    "name": self.env._(
+                        "%(warehouse)s: default", warehouse=warehouse.name
+                    ),
+                    "company_id": warehouse.company_id.id,
+                    "warehouse_id": warehouse.id,
+                    "scope": "all",
+                    "priority": 0,
+                    "threshold": 0.0,
+                    "action": actions.get(warehouse.id, "protect"),
+                    "is_warehouse_default": True,
+                }
+                for warehouse in self - existing.warehouse_id
+            ]
+        )

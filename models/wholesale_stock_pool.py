@@ -7,6 +7,8 @@ from odoo import api, fields, models
 _logger = logging.getLogger(__name__)
 
 GUARD_PARAM = "wholesale_retail.oversell_guard"
+#: precommit data: what changed in the transaction, for the open POS
+AVAILABILITY_KEY = "wholesale_retail.availability"
 
 # Marks that server code sets for the length of one call, never taken from a
 # request's context (a client can send any context key; these relax checks).
@@ -261,3 +263,71 @@ class WholesaleStockPool(models.Model):
         )
         result.update(self.env.cr.fetchall())
         return result
+
+    # ------------------------------------------------------------------
+    # Live availability: one bus message per open POS and transaction
+    # ------------------------------------------------------------------
+    @api.model
+    def _wholesale_availability_changed(self, pairs=(), reload_companies=()):
+        """Note that the stock of ``pairs`` ((product_id, warehouse_id)) or the
+        rules of ``reload_companies`` changed in this transaction.
+
+        Just before the transaction commits, every POS with an open session in
+        those warehouses (or companies) receives, once, the new sellable
+        quantities of the products that changed (or, for a rule change, a
+        request to reload them), on the bus: a 100-line confirmation sends one
+        message per POS. Nothing is kept outside the transaction.
+        """
+        data = self.env.cr.precommit.data
+        changes = data.get(AVAILABILITY_KEY)
+        if changes is None:
+            changes = data[AVAILABILITY_KEY] = {"pairs": set(), "reload": set()}
+            self.env.cr.precommit.add(self._wholesale_send_availability)
+        changes["pairs"].update((p, w) for p, w in pairs if p and w)
+        changes["reload"].update(reload_companies)
+
+    @api.model
+    def _wholesale_send_availability(self):
+        changes = self.env.cr.precommit.data.pop(AVAILABILITY_KEY, None)
+        if not changes or not (changes["pairs"] or changes["reload"]):
+            return
+        try:
+            # A display refresh must never break the stock operation that
+            # commits: on an unexpected error, log it (the POS reloads its
+            # figures when its bus reconnects).
+            with self.env.cr.savepoint(flush=False):
+                self._wholesale_notify_open_pos(changes["pairs"], changes["reload"])
+        except Exception:
+            _logger.exception("Could not send the new availability to the open POS")
+
+    @api.model
+    def _wholesale_notify_open_pos(self, pairs, reload_companies):
+        warehouses = {w for _p, w in pairs}
+        self.env["pos.session"].flush_model(["state", "config_id"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT s.config_id
+              FROM pos_session s
+              JOIN pos_config c ON c.id = s.config_id
+              LEFT JOIN stock_picking_type pt ON pt.id = c.picking_type_id
+             WHERE s.state != 'closed'
+               AND (pt.warehouse_id = ANY(%s) OR c.company_id = ANY(%s))
+            """,
+            [list(warehouses), list(reload_companies)],
+        )
+        config_ids = [row[0] for row in self.env.cr.fetchall()]
+        # Every open POS hears of the change, whoever made it (a salesperson
+        # confirming an order cannot read POS configs): read as superuser,
+        # and only quantities go out, on each POS's own bus channel.
+        configs = self.env["pos.config"].sudo().browse(config_ids)
+        for config in configs:
+            if config.company_id.id in reload_companies:
+                config._notify("WHOLESALE_AVAILABILITY", {"reload": True})
+                continue
+            warehouse = config.picking_type_id.warehouse_id
+            product_ids = sorted({p for p, w in pairs if w == warehouse.id})
+            if product_ids:
+                payload = config.with_company(
+                    config.company_id
+                )._wholesale_availability_payload(product_ids)
+                config._notify("WHOLESALE_AVAILABILITY", {"products": payload})
