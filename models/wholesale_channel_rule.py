@@ -16,9 +16,10 @@ class WholesaleChannelRule(models.Model):
     oversell guard, minus the threshold, minus the channel's buffer, never
     below 0. For one product and channel, the most specific rule wins: a
     product's rule over a category's (the deepest category first) over one for
-    all products; then a warehouse's rule over one for every warehouse; then
-    the higher priority. Two rules of the same scope, warehouse and priority
-    that apply to a common channel and disagree are refused.
+    all products; then the higher priority; then a warehouse's rule over one
+    for every warehouse. Two rules of the same scope, warehouse and priority
+    that apply to a common channel and disagree are refused. Each warehouse's
+    default rule (priority 0) yields to any rule of a higher priority.
     """
 
     _name = "wholesale.channel.rule"
@@ -36,7 +37,8 @@ class WholesaleChannelRule(models.Model):
     )
     priority = fields.Integer(
         default=10,
-        help="Among rules of the same scope and warehouse, the higher priority wins.",
+        help="Among rules of the same scope, the higher priority wins; at equal "
+        "priority, a warehouse's own rule wins over one for every warehouse.",
     )
     scope = fields.Selection(
         [
@@ -105,13 +107,16 @@ class WholesaleChannelRule(models.Model):
         help="Created with the warehouse (or from its former POS oversell policy).",
     )
 
-    _threshold_positive = models.Constraint(
-        "CHECK(threshold >= 0)", "A rule's threshold cannot be negative."
-    )
-
-    @api.constrains("scope", "categ_id", "product_id")
+    @api.constrains("scope", "categ_id", "product_id", "threshold")
     def _check_scope(self):
         for rule in self:
+            if rule.threshold < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The threshold of the rule %(rule)s cannot be negative.",
+                        rule=rule.name,
+                    )
+                )
             if rule.scope == "category" and not rule.categ_id:
                 raise ValidationError(
                     self.env._("The rule %(rule)s needs a category.", rule=rule.name)
@@ -244,8 +249,8 @@ class WholesaleChannelRule(models.Model):
                 (
                     (
                         SCOPE_RANK[rule.scope],
-                        bool(rule.warehouse_id),
                         rule.priority,
+                        bool(rule.warehouse_id),
                         bool(rule.channel_ids),
                         -rule.id,
                     ),

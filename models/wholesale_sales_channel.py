@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class WholesaleSalesChannel(models.Model):
@@ -69,9 +70,17 @@ class WholesaleSalesChannel(models.Model):
         "(company_id) WHERE kind = 'wholesale'",
         "A company has one wholesale desk.",
     )
-    _buffer_positive = models.Constraint(
-        "CHECK(buffer_qty >= 0)", "A channel's buffer cannot be negative."
-    )
+
+    @api.constrains("buffer_qty")
+    def _check_buffer_qty(self):
+        for channel in self:
+            if channel.buffer_qty < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The buffer of %(channel)s cannot be negative.",
+                        channel=channel.name,
+                    )
+                )
 
     @api.depends("kind")
     def _compute_is_retail(self):

@@ -192,7 +192,7 @@ class TestAccess(TransactionCase):
     # Warehouses and incidents
     # ------------------------------------------------------------------
     def test_oversell_policy_and_incidents_by_rights(self):
-        fields = ("wholesale_oversell_policy", "wholesale_pos_oversell_policy")
+        fields = ("wholesale_oversell_policy",)
         for user, shown in (
             (self.wholesale_user, False),
             (self.stock_manager, True),

@@ -144,10 +144,29 @@ class TestOversellGuard(WholesalePoolCommon):
             self.rice._wholesale_sellable_qty(self.warehouse)[self.rice.id], 0
         )
 
+    def _default_rule(self):
+        rule = self.env["wholesale.channel.rule"].search(
+            [
+                ("warehouse_id", "=", self.warehouse.id),
+                ("is_warehouse_default", "=", True),
+            ]
+        )
+        self.assertEqual(len(rule), 1)
+        return rule
+
     def test_pos_policy_per_warehouse(self):
         """Default: only stock that wholesale orders hold is protected."""
-        self.assertEqual(
-            self.warehouse.wholesale_pos_oversell_policy, "protect_wholesale"
+        default = self._default_rule()
+        self.assertRecordValues(
+            default,
+            [
+                {
+                    "action": "protect",
+                    "threshold": 0.0,
+                    "scope": "all",
+                    "channel_ids": [],
+                }
+            ],
         )
         self.open_new_session()
         # no wholesale order holds soap: the online sale beyond stock goes
@@ -160,14 +179,14 @@ class TestOversellGuard(WholesalePoolCommon):
             [{"product_id": self.soap.id, "quantity_short": 2.0}],
         )
         # "refuse" refuses every online sale beyond the free quantity
-        self.warehouse.wholesale_pos_oversell_policy = "refuse"
+        default.action = "block"
         data = self.create_ui_order_data([(self.rice, 11)])
         with self.assertRaisesRegex(UserError, r"WR Rice Cooker: 11\.0 Units"):
             self._rollback_on_error(self._sync, data, online=True)
         self.assertEqual(self.rice.qty_available, 10)
         # "allow" never refuses, even stock held for a wholesale order
         self._order(self.wholesaler, self.rice, 8).action_confirm()
-        self.warehouse.wholesale_pos_oversell_policy = "allow"
+        default.action = "warn"
         order = self._sync(self.create_ui_order_data([(self.rice, 3)]), online=True)
         self.assertEqual(order.state, "paid")
         self.assertEqual(order.wholesale_oversell_incident_ids.quantity_short, 1.0)

@@ -70,7 +70,9 @@ def setup(db, stamp):
             [("company_id", "=", company.id)], limit=1
         )
         warehouse.wholesale_oversell_policy = "refuse"
-        warehouse.wholesale_pos_oversell_policy = "refuse"
+        env["wholesale.channel.rule"].search(
+            [("warehouse_id", "=", warehouse.id), ("is_warehouse_default", "=", True)]
+        ).action = "block"
         partner = env["res.partner"].create(
             {"name": "WR Race Sub-distributor", "wholesale_customer": True}
         )
