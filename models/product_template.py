@@ -278,3 +278,81 @@ class ProductTemplate(models.Model):
                 }
             )
         return specs
+
+    # ------------------------------------------------------------------
+    # Availability per sales channel (issue: live retail availability)
+    # ------------------------------------------------------------------
+    wholesale_availability_html = fields.Html(
+        string="Availability by Channel",
+        compute="_compute_wholesale_availability",
+        sanitize=True,
+        groups="wholesale_retail.group_wholesale_user",
+        help="What each sales channel may sell now: the free quantity under the "
+        "oversell guard, minus what the rule that applies and the channel's "
+        "buffer hold back.",
+    )
+    wholesale_availability_summary = fields.Char(
+        string="Sellable by Channel",
+        compute="_compute_wholesale_availability",
+        groups="wholesale_retail.group_wholesale_user",
+    )
+
+    def _wholesale_channel_rows(self):
+        """``{template_id: [row]}``: one row per variant, channel and warehouse
+        of the current company, with the sellable quantity and the rule."""
+        rows = {template.id: [] for template in self}
+        storable = self.filtered("is_storable").product_variant_ids
+        if not storable:
+            return rows
+        company = self.env.company
+        channels = self.env["wholesale.sales.channel"].search(
+            [("company_id", "=", company.id)]
+        )
+        warehouses = self.env["stock.warehouse"].search(
+            [("company_id", "=", company.id)]
+        )
+        actions = dict(
+            self.env["wholesale.channel.rule"]
+            ._fields["action"]
+            ._description_selection(self.env)
+        )
+        for channel in channels:
+            for warehouse in channel.warehouse_id or warehouses:
+                availability = storable._wholesale_channel_availability(
+                    channel, warehouse=warehouse
+                )
+                for product in storable:
+                    values = availability[product.id]
+                    rows[product.product_tmpl_id.id].append(
+                        {
+                            "product": product,
+                            "channel": channel,
+                            "warehouse": warehouse,
+                            "action": actions.get(values["action"], ""),
+                            **values,
+                        }
+                    )
+        return rows
+
+    @api.depends_context("company")
+    @api.depends("is_storable", "product_variant_ids")
+    def _compute_wholesale_availability(self):
+        rows = self._wholesale_channel_rows()
+        for template in self:
+            template_rows = rows.get(template.id) or []
+            template.wholesale_availability_summary = " · ".join(
+                f"{row['channel'].name}: {row['product'].uom_id.round(row['qty'])}"
+                for row in template_rows
+                if len(template.product_variant_ids) == 1
+            )
+            template.wholesale_availability_html = (
+                self.env["ir.qweb"]._render(
+                    "wholesale_retail.product_channel_availability",
+                    {
+                        "rows": template_rows,
+                        "many_variants": len(template.product_variant_ids) > 1,
+                    },
+                )
+                if template_rows
+                else False
+            )

@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Upgrade from 19.0.1.0.0 with ``odoo-bin -u``, as an administrator would.
+
+Run by ``scripts/wr.py test`` as ``python3 this.py <odoo options> -d <db>``. On a
+copy of the test database (``<db>_upgrade``, dropped at the end):
+
+1. the database is put back in the state 19.0.1.0.0 left it: the POS oversell
+   policy is a column of ``stock_warehouse`` (one warehouse "refuse", one
+   "allow", one "protect_wholesale"), there is no sales channel and no channel
+   rule, and the module's installed version is 19.0.1.0.0;
+2. a real ``odoo-bin -u wholesale_retail`` runs the migration;
+3. each warehouse has one default rule with the same behaviour (block, warn,
+   protect), every POS and company has its channel, the old column is gone,
+   and the "refuse" warehouse still refuses a POS sale beyond its free stock.
+
+It ends with ``N passed, N failed`` and exits non-zero on any failure.
+"""
+
+import subprocess
+import sys
+import time
+import traceback
+from contextlib import closing
+from pathlib import Path
+
+import odoo
+from odoo import api
+from odoo.modules.registry import Registry
+from odoo.tools import SQL, config
+
+MODULE = "wholesale_retail"
+CHECKS = []
+POLICIES = {"WR Up Refuse": "refuse", "WR Up Allow": "allow", "WR Up Protect": None}
+EXPECTED = {"WR Up Refuse": "block", "WR Up Allow": "warn", "WR Up Protect": "protect"}
+
+
+def check(name, condition, detail=""):
+    CHECKS.append((name, bool(condition)))
+    print(f"  {'ok  ' if condition else 'FAIL'} {name} {detail}", flush=True)
+
+
+def env_of(cr):
+    return api.Environment(cr, api.SUPERUSER_ID, {})
+
+
+def drop_database(name):
+    Registry.delete(name)
+    odoo.sql_db.close_db(name)
+    with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
+        cr._cnx.autocommit = True
+        cr.execute(SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(name)))
+
+
+def copy_database(source, target):
+    drop_database(target)
+    Registry.delete(source)
+    odoo.sql_db.close_db(source)
+    with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
+        cr._cnx.autocommit = True
+        cr.execute(
+            SQL(
+                "CREATE DATABASE %s TEMPLATE %s",
+                SQL.identifier(target),
+                SQL.identifier(source),
+            )
+        )
+
+
+def make_old_database(db):
+    """The data of a shop, then the schema and version of 19.0.1.0.0."""
+    with closing(Registry(db).cursor()) as cr:
+        env = env_of(cr)
+        company = env.ref("base.main_company")
+        product = env["product.product"].create(
+            {"name": "WR Up Kettle", "is_storable": True, "list_price": 20.0}
+        )
+        for index, name in enumerate(POLICIES):
+            warehouse = env["stock.warehouse"].create(
+                {"name": name, "code": f"WRU{index}", "company_id": company.id}
+            )
+            env["stock.quant"]._update_available_quantity(
+                product, warehouse.lot_stock_id, 10
+            )
+            picking_type = warehouse.pos_type_id
+            env["pos.config"].create(
+                {"name": f"{name} Shop", "picking_type_id": picking_type.id}
+            )
+        cr.execute(
+            "ALTER TABLE stock_warehouse ADD COLUMN wholesale_pos_oversell_policy "
+            "varchar NOT NULL DEFAULT 'protect_wholesale'"
+        )
+        for name, policy in POLICIES.items():
+            if policy:
+                cr.execute(
+                    "UPDATE stock_warehouse SET wholesale_pos_oversell_policy = %s "
+                    "WHERE name = %s",
+                    [policy, name],
+                )
+        cr.execute("DELETE FROM wholesale_channel_rule")
+        cr.execute("DELETE FROM wholesale_sales_channel")
+        cr.execute(
+            "UPDATE ir_module_module SET latest_version = '19.0.1.0.0' WHERE name = %s",
+            [MODULE],
+        )
+        cr.commit()  # pylint: disable=invalid-commit
+    Registry.delete(db)
+    odoo.sql_db.close_db(db)
+
+
+def upgrade(argv, db):
+    odoo_bin = Path(odoo.__path__[0]).parent / "odoo-bin"
+    options = [a for a in argv if not a.startswith(("-d", "--database"))]
+    if "-d" in argv:
+        index = argv.index("-d")
+        options = argv[:index] + argv[index + 2 :]
+    cmd = [
+        sys.executable,
+        str(odoo_bin),
+        *options,
+        "-d",
+        db,
+        "-u",
+        MODULE,
+        "--stop-after-init",
+        "--workers=0",
+        "--http-port=0",
+        "--log-level=warn",
+    ]
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=1200, check=False
+    )
+    print(proc.stdout[-3000:], proc.stderr[-3000:], sep="", flush=True)
+    return proc.returncode
+
+
+def verify(db):
+    with closing(Registry(db).cursor()) as cr:
+        env = env_of(cr)
+        module = env["ir.module.module"].search([("name", "=", MODULE)])
+        check(
+            "version upgraded",
+            module.latest_version == "19.0.1.1.0",
+            module.latest_version,
+        )
+        Rule = env["wholesale.channel.rule"]
+        for name, action in EXPECTED.items():
+            warehouse = env["stock.warehouse"].search([("name", "=", name)])
+            rules = Rule.search([("warehouse_id", "=", warehouse.id)])
+            check(
+                f"{name}: one default rule '{action}'",
+                len(rules) == 1
+                and rules.action == action
+                and rules.is_warehouse_default
+                and rules.scope == "all"
+                and not rules.threshold
+                and not rules.channel_ids,
+                str(rules.read(["action", "scope", "threshold"])),
+            )
+        configs = env["pos.config"].search([])
+        channels = env["wholesale.sales.channel"].search([])
+        check(
+            "every POS has its channel",
+            set(channels.pos_config_id.ids) == set(configs.ids),
+        )
+        check(
+            "every company has its wholesale desk",
+            set(channels.filtered(lambda c: c.kind == "wholesale").company_id.ids)
+            == set(env["res.company"].search([]).ids),
+        )
+        cr.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = "
+            "'stock_warehouse' AND column_name = 'wholesale_pos_oversell_policy'"
+        )
+        check("old column dropped", not cr.fetchone())
+        product = env["product.product"].search([("name", "=", "WR Up Kettle")])
+        for name, refused in (("WR Up Refuse", True), ("WR Up Allow", False)):
+            config = env["pos.config"].search([("name", "=", f"{name} Shop")])
+            message = config.wholesale_check_order(
+                [{"product_id": product.id, "qty": 11}]
+            )["message"]
+            outcome = "refused" if refused else "let through"
+            check(
+                f"{name}: a sale beyond free stock is {outcome}",
+                bool(message) == refused,
+                repr(message),
+            )
+
+
+def main(argv):
+    config.parse_config(argv)
+    source_db = config["db_name"][0]
+    scratch = f"{source_db}_upgrade"
+    started = time.time()
+    try:
+        copy_database(source_db, scratch)
+        make_old_database(scratch)
+        rc = upgrade(argv, scratch)
+        check("odoo-bin -u wholesale_retail succeeded", rc == 0, f"rc={rc}")
+        verify(scratch)
+    except Exception:  # noqa: BLE001 - any crash is a failed check, reported below
+        traceback.print_exc()
+        check("no crash", False)
+    finally:
+        drop_database(scratch)
+    failed = sum(1 for _name, ok in CHECKS if not ok)
+    print(f"upgrade from 19.0.1.0.0 took {time.time() - started:.0f}s")
+    print(f"{len(CHECKS) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
