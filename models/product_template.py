@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
-from odoo.tools import float_compare
+from odoo.tools import float_compare, formatLang
 
 from .wholesale_unit_step import PIECES_DIGITS
 
@@ -329,6 +329,17 @@ class ProductTemplate(models.Model):
                             "channel": channel,
                             "warehouse": warehouse,
                             "action": actions.get(values["action"], ""),
+                            "buffer": formatLang(
+                                self.env, channel.buffer_qty, dp="Product Unit"
+                            )
+                            if channel.buffer_qty
+                            else False,
+                            "display": {
+                                key: formatLang(
+                                    self.env, values[key], dp="Product Unit"
+                                )
+                                for key in ("free", "held", "qty")
+                            },
                             **values,
                         }
                     )
@@ -341,7 +352,7 @@ class ProductTemplate(models.Model):
         for template in self:
             template_rows = rows.get(template.id) or []
             template.wholesale_availability_summary = " · ".join(
-                f"{row['channel'].name}: {row['product'].uom_id.round(row['qty'])}"
+                f"{row['channel'].name}: {row['display']['qty']}"
                 for row in template_rows
                 if len(template.product_variant_ids) == 1
             )
