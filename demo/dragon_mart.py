@@ -573,6 +573,7 @@ def load(
         loader.setup_pos()
         loader.initial_inventory()
         loader.run_history(days, wholesale_per_day, pos_per_day)
+        loader.channel_rules()
     finally:
         freezer.stop()
     counts = loader.counts()
@@ -791,6 +792,23 @@ class _Loader:
         )
         self.commit()
         self.progress.say("POS shop (cash and card)")
+
+    def channel_rules(self):
+        """The merchant's own rule: below 20 pieces, the counter stops selling
+        a product, so that the rest stays for wholesale buyers."""
+        channel = self.pos_config._wholesale_channel()
+        self.env["wholesale.channel.rule"].create(
+            {
+                "name": "Below 20 pieces: wholesale only",
+                "company_id": self.company.id,
+                "scope": "all",
+                "threshold": 20,
+                "action": "hide",
+                "channel_ids": [(6, 0, channel.ids)],
+            }
+        )
+        self.commit()
+        self.progress.say("channel rule: below 20 pieces the counter hides a product")
 
     # ------------------------------------------------------------- stock
     def initial_inventory(self):
