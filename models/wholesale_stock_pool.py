@@ -272,11 +272,15 @@ class WholesaleStockPool(models.Model):
         """Note that the stock of ``pairs`` ((product_id, warehouse_id)) or the
         rules of ``reload_companies`` changed in this transaction.
 
-        Just before the transaction commits, every POS with an open session in
-        those warehouses (or companies) receives, once, the new sellable
-        quantities of the products that changed (or, for a rule change, a
-        request to reload them), on the bus: a 100-line confirmation sends one
-        message per POS. Nothing is kept outside the transaction.
+        When the transaction commits, every POS with an open session in those
+        warehouses (or companies) receives, once, the ids of the products that
+        changed (or, for a rule change, a request to reload them), on the bus:
+        a 100-line confirmation sends one message per POS. The POS then asks
+        for their figures (``pos.config.wholesale_availability``), after the
+        commit: figures computed inside the committing transaction could miss
+        a concurrent one (a receipt and a sale of the same product lock
+        different quants), figures read after the notification cannot.
+        Nothing is kept outside the transaction.
         """
         data = self.env.cr.precommit.data
         changes = data.get(AVAILABILITY_KEY)
@@ -318,7 +322,7 @@ class WholesaleStockPool(models.Model):
         config_ids = [row[0] for row in self.env.cr.fetchall()]
         # Every open POS hears of the change, whoever made it (a salesperson
         # confirming an order cannot read POS configs): read as superuser,
-        # and only quantities go out, on each POS's own bus channel.
+        # and only product ids go out, on each POS's own bus channel.
         configs = self.env["pos.config"].sudo().browse(config_ids)
         for config in configs:
             if config.company_id.id in reload_companies:
@@ -327,7 +331,4 @@ class WholesaleStockPool(models.Model):
             warehouse = config.picking_type_id.warehouse_id
             product_ids = sorted({p for p, w in pairs if w == warehouse.id})
             if product_ids:
-                payload = config.with_company(
-                    config.company_id
-                )._wholesale_availability_payload(product_ids)
-                config._notify("WHOLESALE_AVAILABILITY", {"products": payload})
+                config._notify("WHOLESALE_AVAILABILITY", {"product_ids": product_ids})

@@ -610,7 +610,8 @@ def odoo_tests(label, prefix, env, args, log_path):
     r = parse_log(log_path)
     say(f"{label}: {r['total']} tests, {r['failed']} failed, rc={rc}, {secs:.0f}s")
     failed = r["failed"]
-    if not r["found"] or rc:
+    if not r["found"] or rc or not r["total"]:
+        # no test at all is a failure too (a dropped database, a bad tag)
         failed = max(failed, 1)
     if r["browser_skips"]:
         say(f"browser tests were skipped: {r['browser_skips'][:3]}")

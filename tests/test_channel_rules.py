@@ -381,12 +381,29 @@ class TestChannelRules(WholesalePoolCommon):
         for config in (self.config, other):
             messages = self._pushed(config)
             self.assertEqual(len(messages), 1, config.name)
-            payload = messages[0]["products"]
-            self.assertEqual(len(payload), 100)
-            self.assertEqual(
-                payload[str(products[0].id)],
-                {"qty": 25.0, "action": "hide", "rule": "Keep 10", "step": False},
-            )
+            self.assertEqual(messages[0], {"product_ids": products.ids})
+        # what the POS then reads, after the commit
+        self.assertEqual(
+            self.config.wholesale_availability(products[:1].ids)["products"][
+                products[0].id
+            ],
+            {"qty": 25.0, "action": "hide", "rule": "Keep 10", "step": False},
+        )
+        # a till in another warehouse hears nothing
+        annex = self.env["stock.warehouse"].create(
+            {"name": "WR Annex", "code": "WRAN", "company_id": self.company.id}
+        )
+        far = self.env["pos.config"].create(
+            {"name": "WR Annex Till", "picking_type_id": annex.pos_type_id.id}
+        )
+        far.open_ui()
+        self.env.cr.precommit.run()  # the annex's default rule: a reload for all
+        self.env["bus.bus"].sudo().search([]).unlink()
+        self.env["stock.quant"]._update_available_quantity(products[0], stock, 1)
+        self.assertEqual(self._pushed(far), [])
+        self.assertEqual(
+            self._pushed(self.config)[-1], {"product_ids": products[:1].ids}
+        )
         # a rule change asks the open POS to reload
         self.Rule.search([("name", "=", "Keep 10")]).threshold = 5
         self.assertEqual(self._pushed(self.config)[-1], {"reload": True})
