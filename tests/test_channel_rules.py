@@ -408,6 +408,36 @@ class TestChannelRules(WholesalePoolCommon):
         self.Rule.search([("name", "=", "Keep 10")]).threshold = 5
         self.assertEqual(self._pushed(self.config)[-1], {"reload": True})
 
+    def _sale_on_one_till_reaches_the_other(self, mode, left):
+        self._rule("Keep 90", threshold=90, action="block")
+        self.company.point_of_sale_update_stock_quantities = mode
+        other = self.env["pos.config"].create({"name": "WR Second Till"})
+        self.open_new_session()
+        self.assertEqual(self.pos_session.update_stock_at_closing, mode == "closing")
+        other.open_ui()
+        self.env.cr.precommit.run()
+        self.env["bus.bus"].sudo().search([]).unlink()
+        self._sync(self.create_ui_order_data([(self.broom, 5)]))
+        # the order's picking runs in a savepoint, whose flush may send a first
+        # message before the commit: the POS reads figures once the transaction
+        # has committed, whatever the number of messages
+        messages = self._pushed(other)
+        self.assertTrue(messages)
+        self.assertTrue(all(m == {"product_ids": self.broom.ids} for m in messages))
+        availability = other.wholesale_availability(self.broom.ids)["products"]
+        self.assertEqual(availability[self.broom.id]["qty"], left)
+        # the till that sold may not sell beyond what is left either
+        message = self.config.wholesale_check_order(
+            [{"product_id": self.broom.id, "qty": left + 1}]
+        )["message"]
+        self.assertIn("rule: Keep 90", message)
+
+    def test_a_sale_on_one_till_reaches_the_other(self):
+        self._sale_on_one_till_reaches_the_other("real", 5)
+
+    def test_a_sale_on_one_till_reaches_the_other_closing_mode(self):
+        self._sale_on_one_till_reaches_the_other("closing", 5)
+
     def test_cashier_reads_availability_and_nothing_else(self):
         cashier = new_test_user(
             self.env,
