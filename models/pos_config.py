@@ -81,32 +81,37 @@ class PosConfig(models.Model):
         self.ensure_one()
         # Products and their ladders are read for the cashier's POS, whatever
         # the cashier's rights on the ladder.
-        products = self.env["product.product"].sudo().browse(product_ids).exists()
-        products = products.filtered("is_storable")
-        if not products:
+        templates = (
+            self.env["product.product"]
+            .sudo()
+            .browse(product_ids)
+            ._wholesale_storable_templates()
+        )
+        if not templates:
             return {}
-        availability = self._wholesale_availability(products.ids)
+        availability = self._wholesale_availability(list(templates))
         steps = {}
         for step in (
             self.env["wholesale.unit.step"]
             .sudo()
-            .search(
+            .search_fetch(
                 [
-                    ("product_tmpl_id", "in", products.product_tmpl_id.ids),
+                    ("product_tmpl_id", "in", list(set(templates.values()))),
                     ("pieces", ">", 1),
                 ],
+                ["product_tmpl_id", "name", "pieces"],
                 order="is_wholesale_unit desc, sequence, pieces, id",
             )
         ):
             steps.setdefault(step.product_tmpl_id.id, [step.name, step.pieces])
         return {
-            product.id: {
-                "qty": availability[product.id]["qty"],
-                "action": availability[product.id]["action"],
-                "rule": availability[product.id]["rule"],
-                "step": steps.get(product.product_tmpl_id.id, False),
+            product_id: {
+                "qty": availability[product_id]["qty"],
+                "action": availability[product_id]["action"],
+                "rule": availability[product_id]["rule"],
+                "step": steps.get(template_id, False),
             }
-            for product in products
+            for product_id, template_id in templates.items()
         }
 
     def wholesale_availability(self, product_ids):

@@ -261,3 +261,24 @@ class TestOversellGuard(WholesalePoolCommon):
         )
         with self.assertRaises(ValueError):
             products._wholesale_sellable_qty(self.warehouse, channel="fax")
+
+    def test_pos_availability_payload_storable_products_only(self):
+        self.rice.product_tmpl_id._wholesale_set_ladder(
+            [{"name": "Carton", "pieces": 12}]
+        )
+        service = self.env["product.product"].create(
+            {"name": "WR Gift Wrap", "type": "service"}
+        )
+        missing = self.env["product.product"].search([], order="id desc", limit=1)
+        ids = [self.soap.id, service.id, missing.id + 1000, self.rice.id]
+        payload = self.config._wholesale_availability_payload(ids)
+        self.assertEqual(list(payload), [self.soap.id, self.rice.id])
+        self.assertEqual(payload[self.rice.id]["qty"], 10)
+        self.assertEqual(payload[self.rice.id]["step"], ["Carton", 12])
+        self.assertEqual(payload[self.soap.id]["qty"], 50)
+        self.assertFalse(payload[self.soap.id]["step"])
+        availability = (self.rice | service)._wholesale_channel_availability(
+            self.config._wholesale_channel(), warehouse=self.warehouse
+        )
+        self.assertIsNone(availability[service.id]["qty"])
+        self.assertEqual(availability[self.rice.id]["free"], 10)
