@@ -18,24 +18,39 @@ real ``odoo-bin --workers 4`` serves JSON-RPC on ``--port`` and the bus
 websocket on ``--port + 1`` (``--gevent-port``); it is stopped at the end.
 
 (a) Push latency. Websocket clients stand in for the POS, as its bus worker
-    does: a session cookie of a logged-in user, ``subscribe`` to the config's
-    ``access_token`` channel; 5 clients on one POS, 1 on a second POS of the
-    same warehouse. A back-office JSON-RPC client then commits, one after the
-    other, WR_BENCH_EVENTS stock changes in that warehouse, in turn: a wholesale
-    sale order confirmation (``sale.order.action_confirm``), an inventory
+    does: a session cookie of a logged-in user (admin), ``subscribe`` to the
+    config's ``access_token`` channel; 5 clients on one POS, 1 on a second POS
+    of the same warehouse. The server pushes only the ids of the products that
+    changed (``WHOLESALE_AVAILABILITY`` ``{"product_ids": [...]}``, one message
+    per open POS and committing transaction, ``{"reload": true}`` after a rule
+    change); the POS then reads their figures after the commit. So does each
+    client here, as the POS front end does: on a message, it calls
+    ``pos.config.wholesale_availability(config_id, product_ids)`` over
+    JSON-RPC with its own HTTP session (the websocket's), from a fetch thread
+    of its own. Messages that arrive while a call runs are merged into the
+    next call (never into the running one, whose answer may predate them);
+    WR_BENCH_COALESCE_MS (0) also waits that long after a message for more.
+    A back-office JSON-RPC client then commits, one after the other,
+    WR_BENCH_EVENTS stock changes in that warehouse, in turn: a wholesale sale
+    order confirmation (``sale.order.action_confirm``), an inventory
     adjustment (``stock.quant.action_apply_inventory``) and a receipt
     validation (``stock.picking.button_validate``), each on its own product.
     For each event and client: time from the request being sent (i) and from
-    its response being received (ii) to the ``WHOLESALE_AVAILABILITY`` message
-    that carries the product; p50/p95 over all samples. Every pushed quantity
-    is checked against the product's sellable quantity after the run, and the
-    messages per POS are counted (one per transaction), also for one 100-line
-    wholesale confirmation.
+    its response being received (ii) to the client *having the new figure*
+    (the message that names the product, then the answer of the call that
+    followed it); p50/p95 over all samples. The bus-only part (to the message)
+    and the call alone (sent to answered) are printed apart. Every figure a
+    client got is checked against the product's figure for its POS after the
+    run (exact: the call reads after the commit), and the messages per POS
+    are counted (one per transaction; the backlog a tab gets on subscribing,
+    the reload of the rules created while preparing, apart), also for one
+    100-line wholesale confirmation (one message per POS carrying the 100
+    ids, and the calls it took).
     Baseline: stock Odoo pushes nothing; the POS learns a quantity only when
     the cashier opens the product info popup, which asks
     ``product.template.get_product_info_pos``. One such call follows each event
-    (interleaved, so noise hits both), and the push latency is printed as a
-    ratio against it.
+    (interleaved, so noise hits both), and the latency is printed as a ratio
+    against it.
 
 (b) Rule evaluation for WR_BENCH_PRODUCTS (10,000) products under a rule set
     (one rule per 10 categories, ~100 product rules, an all-products rule,
@@ -48,7 +63,9 @@ websocket on ``--port + 1`` (``--gevent-port``); it is stopped at the end.
     runs, the two alternating.
 
 Options (environment): WR_BENCH_EVENTS (120), WR_BENCH_PRODUCTS (10000),
-WR_BENCH_REPEATS (15), WR_BENCH_POS_CLIENTS (5).
+WR_BENCH_REPEATS (15), WR_BENCH_POS_CLIENTS (5), WR_BENCH_COALESCE_MS (0).
+Exits 1 when a figure is missing or wrong, or a POS got other than one
+message per transaction.
 """
 
 import http.cookiejar
@@ -83,6 +100,7 @@ EVENTS = int(os.environ.get("WR_BENCH_EVENTS", "120"))
 PRODUCTS = int(os.environ.get("WR_BENCH_PRODUCTS", "10000"))
 REPEATS = int(os.environ.get("WR_BENCH_REPEATS", "15"))
 POS_CLIENTS = int(os.environ.get("WR_BENCH_POS_CLIENTS", "5"))
+COALESCE = float(os.environ.get("WR_BENCH_COALESCE_MS", "0")) / 1000
 BIG_ORDER_LINES = 100
 STOCK = 1000.0
 PUSH_TIMEOUT = 15.0
@@ -129,21 +147,32 @@ class Client:
 
 
 class PosSocket:
-    """One POS tab's bus: a websocket subscribed to its config's channel,
-    recording when each ``WHOLESALE_AVAILABILITY`` message arrives."""
+    """One POS tab: a websocket subscribed to its config's channel and, on each
+    ``WHOLESALE_AVAILABILITY`` message, a ``pos.config.wholesale_availability``
+    call with the tab's own session for the products it names, as the POS
+    front end does. Records when each message arrived and when the figures it
+    announced were in hand."""
 
-    def __init__(self, gevent_port, session_id, token, label):
+    def __init__(self, gevent_port, client, config_id, token, label):
         self.label = label
+        self.client = client
+        self.config_id = config_id
         self.kind = f"{token}-WHOLESALE_AVAILABILITY"
         self.messages = []  # (perf_counter, payload)
-        self.seen = {}  # product_id -> [(perf_counter, qty)]
+        # product_id -> [(message arrival, figures in hand, entry or None)]
+        self.seen = {}
+        self.pending = []  # (arrival, product_ids) not asked for yet
+        self.calls = []  # (product count, seconds) of each availability call
+        self.errors = []
+        self.reloads = []  # arrival of each reload message
         self.cond = threading.Condition()
+        self.closed = False
         # The Origin is the websocket server's own (same-site), as for a POS
         # served from the address its bus connects to.
         self.ws = websocket.create_connection(
             f"ws://127.0.0.1:{gevent_port}/websocket?version={WS_VERSION}",
             origin=f"http://127.0.0.1:{gevent_port}",
-            cookie=f"session_id={session_id}",
+            cookie=f"session_id={client.session_id()}",
             timeout=30,
         )
         self.ws.settimeout(None)
@@ -152,9 +181,10 @@ class PosSocket:
                 {"event_name": "subscribe", "data": {"channels": [token], "last": 0}}
             )
         )
-        self.closed = False
         self.thread = threading.Thread(target=self._listen, daemon=True)
         self.thread.start()
+        self.fetcher = threading.Thread(target=self._fetch, daemon=True)
+        self.fetcher.start()
 
     def _listen(self):
         while True:
@@ -172,37 +202,90 @@ class PosSocket:
                 payload = message.get("payload") or {}
                 with self.cond:
                     self.messages.append((received, payload))
-                    for pid, values in (payload.get("products") or {}).items():
-                        self.seen.setdefault(int(pid), []).append(
-                            (received, values["qty"])
-                        )
+                    if payload.get("reload"):
+                        # the POS would ask for all its products again; the
+                        # bench changes no rule, so this is only counted
+                        self.reloads.append(received)
+                    ids = [int(pid) for pid in payload.get("product_ids") or ()]
+                    if ids:
+                        self.pending.append((received, ids))
                     self.cond.notify_all()
         with self.cond:
             self.closed = True
             self.cond.notify_all()
 
+    def _fetch(self):
+        """Ask for the figures of the products the messages named. A call
+        covers every message that arrived before it started: one arriving
+        while it runs waits for the next call (the running one may have read
+        before that change committed)."""
+        while True:
+            with self.cond:
+                while not self.pending and not self.closed:
+                    self.cond.wait()
+                if self.closed:
+                    return
+            if COALESCE:
+                time.sleep(COALESCE)
+            with self.cond:
+                batch, self.pending = self.pending, []
+            ids = sorted({pid for _arrival, pids in batch for pid in pids})
+            started = time.perf_counter()
+            try:
+                answer = self.client.call(
+                    "pos.config", "wholesale_availability", [[self.config_id], ids]
+                )
+            except (RuntimeError, OSError) as error:
+                with self.cond:
+                    self.errors.append(str(error))
+                    self.cond.notify_all()
+                continue
+            in_hand = time.perf_counter()
+            products = answer["products"]
+            with self.cond:
+                self.calls.append((len(ids), in_hand - started))
+                for arrival, pids in batch:
+                    for pid in pids:
+                        entry = products.get(str(pid))
+                        self.seen.setdefault(pid, []).append((arrival, in_hand, entry))
+                self.cond.notify_all()
+
     def wait_for(self, product_id, after, timeout=PUSH_TIMEOUT):
-        """(arrival, qty) of the first message carrying ``product_id`` that
-        arrived after ``after``, or None."""
+        """(message arrival, figures in hand, entry) for the first message
+        naming ``product_id`` that arrived after ``after``, once its figures
+        are in hand, or None."""
         deadline = time.perf_counter() + timeout
         with self.cond:
             while True:
-                for received, qty in self.seen.get(product_id, ()):
-                    if received >= after:
-                        return received, qty
+                for record in self.seen.get(product_id, ()):
+                    if record[0] >= after:
+                        return record
                 remaining = deadline - time.perf_counter()
                 if remaining <= 0 or self.closed:
                     return None
                 self.cond.wait(remaining)
 
     def messages_with(self, product_ids, after):
-        product_ids = {str(pid) for pid in product_ids}
+        product_ids = set(product_ids)
         with self.cond:
             return [
                 payload
                 for received, payload in self.messages
-                if received >= after and product_ids & set(payload.get("products", {}))
+                if received >= after
+                and product_ids & set(payload.get("product_ids") or ())
             ]
+
+    def count_since(self, after):
+        """(messages, reload messages) that arrived after ``after``."""
+        with self.cond:
+            return (
+                sum(1 for received, _payload in self.messages if received >= after),
+                sum(1 for received in self.reloads if received >= after),
+            )
+
+    def calls_since(self, count):
+        with self.cond:
+            return self.calls[count:]
 
     def close(self):
         try:
@@ -210,6 +293,7 @@ class PosSocket:
         except (websocket.WebSocketException, OSError):
             pass
         self.thread.join(timeout=5)
+        self.fetcher.join(timeout=5)
 
 
 def start_server(argv, db, port):
@@ -538,25 +622,28 @@ def run_event(client, item):
 
 def push_latency(shared, client, sockets):
     config_id = shared["configs"]["shop"][0]
-    sent_samples, answered_samples, popup = [], [], []
+    samples = {"sent": [], "answered": [], "bus_sent": [], "bus_answered": []}
+    popup = []
     missing = 0
     for k, item in enumerate(shared["plan"]):
         sent = time.perf_counter()
         run_event(client, item)
         answered = time.perf_counter()
         item["request"] = answered - sent
-        item["pushed"] = {}
         item["latency"] = []
+        item["bus"] = []
         for sock in sockets:
-            arrival = sock.wait_for(item["product"], sent)
-            if arrival is None:
+            got = sock.wait_for(item["product"], sent)
+            if got is None:
                 missing += 1
                 continue
-            received, qty = arrival
-            item["pushed"][sock.label] = qty
-            sent_samples.append(received - sent)
-            answered_samples.append(received - answered)
-            item["latency"].append(received - sent)
+            arrival, in_hand, _entry = got
+            samples["sent"].append(in_hand - sent)
+            samples["answered"].append(in_hand - answered)
+            samples["bus_sent"].append(arrival - sent)
+            samples["bus_answered"].append(arrival - answered)
+            item["latency"].append(in_hand - sent)
+            item["bus"].append(arrival - sent)
         # what stock Odoo offers instead: the cashier opens the info popup
         started = time.perf_counter()
         client.call(
@@ -567,24 +654,33 @@ def push_latency(shared, client, sockets):
         popup.append(time.perf_counter() - started)
         if (k + 1) % 30 == 0:
             print(f"  {k + 1} events done", flush=True)
-    return sent_samples, answered_samples, popup, missing
+    return samples, popup, missing
 
 
 def big_confirmation(shared, client, sockets):
-    """Messages per POS for one 100-line wholesale confirmation."""
+    """Messages per POS for one 100-line wholesale confirmation, and the time
+    until each tab has the figures of all its products."""
+    big = shared["big_products"]
+    calls_before = {sock.label: len(sock.calls) for sock in sockets}
     sent = time.perf_counter()
     client.call("sale.order", "action_confirm", [[shared["big_order"]]])
-    first = shared["big_products"][0]
+    shared["big_request"] = time.perf_counter() - sent
+    in_hand = {}
     for sock in sockets:
-        sock.wait_for(first, sent)
+        got = [sock.wait_for(pid, sent) for pid in big]
+        in_hand[sock.label] = (
+            max(record[1] for record in got) - sent if all(got) else None
+        )
     time.sleep(3)  # any second message would be there by now
     counts = {}
     for sock in sockets:
-        messages = sock.messages_with(shared["big_products"], sent)
-        carried = {int(pid) for payload in messages for pid in payload["products"]}
+        messages = sock.messages_with(big, sent)
+        carried = {pid for payload in messages for pid in payload["product_ids"]}
         counts[sock.label] = (
             len(messages),
-            len(carried & set(shared["big_products"])),
+            len(carried & set(big)),
+            len(sock.calls_since(calls_before[sock.label])),
+            in_hand[sock.label],
         )
     return counts
 
@@ -642,22 +738,41 @@ def rule_evaluation_in_process(db, shared):
     return ours[1:], resolve[1:], stock[1:], restricted, cartons
 
 
-def check_pushed(db, shared):
-    """Every pushed quantity is the product's sellable quantity after its event."""
+def check_figures(db, shared, sockets):
+    """Every figure a POS tab got (for any product) is the product's figure
+    for that POS after the run: the tabs read after the commit, so exactly.
+    Each event's product must also have changed."""
     wrong = []
     with closing(Registry(db).cursor()) as cr:
         env = race.env_of(cr)
-        shop = env["pos.config"].browse(shared["configs"]["shop"][0])
-        products = [item["product"] for item in shared["plan"]]
-        after = shop._wholesale_availability(products)
+        expected = {}
+        got = {pid for sock in sockets for pid in sock.seen}
+        for config_id, _token in shared["configs"].values():
+            config = env["pos.config"].browse(config_id)
+            payload = config._wholesale_availability_payload(sorted(got))
+            # as the client sees it, through JSON
+            expected[config_id] = json.loads(json.dumps(payload))
+        shop = shared["configs"]["shop"][0]
         for item in shared["plan"]:
-            expected = after[item["product"]]["qty"]
-            if expected == item["before"]:
-                wrong.append((item["kind"], item["product"], "unchanged", expected))
-            for label, qty in item.get("pushed", {}).items():
-                if abs(qty - expected) > 1e-6:
-                    wrong.append((item["kind"], item["product"], label, qty, expected))
-    return wrong
+            after = expected[shop].get(str(item["product"]), {}).get("qty")
+            if after == item["before"]:
+                wrong.append((item["kind"], item["product"], "unchanged", after))
+        checked = 0
+        for sock in sockets:
+            figures = expected[sock.config_id]
+            for pid, records in sock.seen.items():
+                want = figures.get(str(pid))
+                for _arrival, _in_hand, entry in records:
+                    checked += 1
+                    if (
+                        entry is None
+                        or want is None
+                        or abs(entry["qty"] - want["qty"]) > 1e-6
+                        or entry != want
+                    ):
+                        wrong.append((sock.label, pid, entry, want))
+        cr.rollback()
+    return wrong, checked
 
 
 def main(argv):
@@ -690,71 +805,126 @@ def main(argv):
             f"odoo-bin --workers 4 on {base}, websocket on ws://127.0.0.1:{port + 1}",
             flush=True,
         )
-        for name, (_config_id, token) in shared["configs"].items():
+        for name, (config_id, token) in shared["configs"].items():
             count = POS_CLIENTS if name == "shop" else 1
             for n in range(count):
-                # each POS tab is its own logged-in session
-                sid = Client(base, db).session_id()
-                sockets.append(PosSocket(port + 1, sid, token, f"{name}#{n}"))
+                # each POS tab is its own logged-in session, for its bus and
+                # its calls
+                sockets.append(
+                    PosSocket(
+                        port + 1, Client(base, db), config_id, token, f"{name}#{n}"
+                    )
+                )
         time.sleep(2)  # let every socket subscribe (and get the bus backlog)
+        # the backlog: the reload sent when the data was prepared (rules
+        # created while the POS sessions opened in the same transaction)
+        backlog = {sock.label: sock.count_since(0) for sock in sockets}
+        started = time.perf_counter()
         print(
             f"(a) {len(sockets)} websocket clients ({POS_CLIENTS} on one POS, 1 on "
-            f"another); {EVENTS} events, one at a time",
+            f"another), each asking for the figures a message names; {EVENTS} "
+            "events, one at a time",
             flush=True,
         )
-        sent, answered, popup, missing = push_latency(shared, admin, sockets)
+        samples, popup, missing = push_latency(shared, admin, sockets)
         big = big_confirmation(shared, admin, sockets)
         time.sleep(1)
-        per_event = max(
-            (
-                len(sock.messages_with([item["product"]], 0))
-                for sock in sockets
-                for item in shared["plan"]
-            ),
-            default=0,
-        )
+        per_event = [
+            len(sock.messages_with([item["product"]], 0))
+            for sock in sockets
+            for item in shared["plan"]
+        ]
+        totals = {sock.label: sock.count_since(started) for sock in sockets}
         print("(b) 10k availability over JSON-RPC", flush=True)
         ours_rpc, stock_rpc = rule_evaluation_rpc(shared, admin)
     finally:
         for sock in sockets:
             sock.close()
         stop_server(server)
-    wrong = check_pushed(db, shared)
+    wrong, checked = check_figures(db, shared, sockets)
+    errors = [error for sock in sockets for error in sock.errors]
+    calls = [seconds for sock in sockets for _count, seconds in sock.calls]
+    # one transaction per event and the big confirmation: one message each
+    extra = {
+        label: total for label, total in totals.items() if total != (EVENTS + 1, 0)
+    }
+    bad_big = {
+        label: value
+        for label, value in big.items()
+        if value[0] != 1 or value[1] != BIG_ORDER_LINES or value[3] is None
+    }
 
     def ms(value):
         return f"{value * 1000:.0f} ms"
 
+    def p50_95(values):
+        return f"p50 {ms(percentile(values, 0.5))}, p95 {ms(percentile(values, 0.95))}"
+
+    sent, answered = samples["sent"], samples["answered"]
     print()
     print(
-        f"(a) push latency, {len(sent)} samples ({EVENTS} events x "
+        f"(a) latency to the figures in a POS tab (message, then "
+        f"wholesale_availability), {len(sent)} samples ({EVENTS} events x "
         f"{len(sockets)} POS tabs):"
     )
+    print(f"    from the request sent:       {p50_95(sent)}")
     print(
-        f"    from the request sent:       p50 {ms(percentile(sent, 0.5))}, "
-        f"p95 {ms(percentile(sent, 0.95))}"
+        f"    from the response received:  {p50_95(answered)} "
+        "(negative: the figures came first)"
     )
     print(
-        f"    from the response received:  p50 {ms(percentile(answered, 0.5))}, "
-        f"p95 {ms(percentile(answered, 0.95))} (negative: the push came first)"
+        f"    bus only, to the message, from the request sent:      "
+        f"{p50_95(samples['bus_sent'])}"
+    )
+    print(
+        f"    bus only, to the message, from the response received: "
+        f"{p50_95(samples['bus_answered'])}"
+    )
+    print(
+        f"    the call alone ({len(calls)} wholesale_availability calls, sent "
+        f"to answered): {p50_95(calls)}"
     )
     for kind in KINDS:
         items = [item for item in shared["plan"] if item["kind"] == kind]
         requests = [item["request"] for item in items]
         latencies = [value for item in items for value in item["latency"]]
+        bus = [value for item in items for value in item["bus"]]
         print(
             f"    {kind:8}: the request itself p50 {ms(percentile(requests, 0.5))}; "
-            f"push from the request sent p50 {ms(percentile(latencies, 0.5))}, "
-            f"p95 {ms(percentile(latencies, 0.95))}"
+            f"from the request sent to the message {p50_95(bus)}; "
+            f"to the figures {p50_95(latencies)}"
         )
     print(
-        f"    pushes missing: {missing}; wrong or stale quantities: {len(wrong)}"
-        + (f", e.g. {wrong[0]}" if wrong else "")
+        f"    figures missing: {missing}; calls failed: {len(errors)}"
+        + (f" (e.g. {errors[0]})" if errors else "")
     )
-    print(f"    messages per POS and event: at most {per_event}")
-    for label, (count, carried) in big.items():
+    print(
+        f"    figures checked against the figures after the run: {checked}, "
+        f"wrong or stale: {len(wrong)}" + (f", e.g. {wrong[0]}" if wrong else "")
+    )
+    print(
+        f"    messages per POS tab and event: min {min(per_event, default=0)}, "
+        f"max {max(per_event, default=0)}; in all per tab during the run: "
+        + ", ".join(f"{label} {total}" for label, (total, _r) in totals.items())
+        + f" (expected {EVENTS + 1}), of which reload: "
+        + str(sum(reloads for _total, reloads in totals.values()))
+    )
+    print(
+        "    bus backlog on subscribing (messages, of which reload; from preparing "
+        "the data): "
+        + ", ".join(f"{label} {value}" for label, value in backlog.items())
+    )
+    print(
+        f"    {BIG_ORDER_LINES}-line wholesale confirmation: the request itself "
+        f"{ms(shared['big_request'])}"
+    )
+    for label, (count, carried, rpcs, in_hand) in big.items():
         print(
             f"    {BIG_ORDER_LINES}-line wholesale confirmation, POS tab {label}: "
-            f"{count} message(s) carrying {carried} of its products"
+            f"{count} message(s) carrying {carried} of its products; "
+            f"{rpcs} call(s); all figures in hand "
+            + (ms(in_hand) if in_hand is not None else "never")
+            + " after the request was sent"
         )
     p50, p95 = percentile(popup, 0.5), percentile(popup, 0.95)
     print(
@@ -763,12 +933,12 @@ def main(argv):
         f"p50 {ms(p50)}, p95 {ms(p95)}"
     )
     print(
-        f"    push (from the request sent) / popup fetch: p50 "
+        f"    figures (from the request sent) / popup fetch: p50 "
         f"{percentile(sent, 0.5) / p50:.2f}, p95 {percentile(sent, 0.95) / p95:.2f}"
         " -- without the addon the POS never learns it until the popup is opened"
     )
     print(
-        f"    push (from the response received) / popup fetch: p50 "
+        f"    figures (from the response received) / popup fetch: p50 "
         f"{percentile(answered, 0.5) / p50:.2f}, "
         f"p95 {percentile(answered, 0.95) / p95:.2f}"
     )
@@ -800,7 +970,9 @@ def main(argv):
     for name, ours, stock_name, stock in rows:
         a, b = statistics.median(ours), statistics.median(stock)
         print(f"    {name}: {ms(a)}; stock {stock_name}: {ms(b)}; ratio {a / b:.2f}")
-    return 0 if not (missing or wrong) else 1
+    duplicated = any(count != 1 for count in per_event)
+    failed = missing or wrong or errors or extra or bad_big or duplicated
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
