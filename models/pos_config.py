@@ -59,7 +59,11 @@ class PosConfig(models.Model):
         return channel
 
     def _wholesale_availability(
-        self, product_ids, exclude_pos_order_ids=(), settlement=None
+        self,
+        product_ids,
+        exclude_pos_order_ids=(),
+        settlement=None,
+        storable_only=False,
     ):
         """``product.product._wholesale_channel_availability`` for this POS:
         under the POS's source location, with this POS's channel's rules."""
@@ -71,6 +75,7 @@ class PosConfig(models.Model):
             location=self.picking_type_id.default_location_src_id,
             exclude_pos_order_ids=exclude_pos_order_ids,
             settlement=settlement,
+            storable_only=storable_only,
         )
 
     def _wholesale_availability_payload(self, product_ids):
@@ -89,7 +94,7 @@ class PosConfig(models.Model):
         )
         if not templates:
             return {}
-        availability = self._wholesale_availability(list(templates))
+        availability = self._wholesale_availability(list(templates), storable_only=True)
         steps = {}
         for step in (
             self.env["wholesale.unit.step"]
@@ -117,7 +122,9 @@ class PosConfig(models.Model):
     def wholesale_availability(self, product_ids):
         """What this POS may sell of ``product_ids``: asked by the POS when it
         starts and when its bus reconnects; changes then come over the bus
-        (``WHOLESALE_AVAILABILITY``). Reads only."""
+        (``WHOLESALE_AVAILABILITY``). Reads only, but not on a read replica
+        (no ``@api.readonly``): it answers a bus message sent when a change
+        committed, and a replica may not have that change yet."""
         self.ensure_one()
         self.check_access("read")
         if not isinstance(product_ids, (list, tuple)) or not all(

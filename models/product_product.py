@@ -83,6 +83,7 @@ class ProductProduct(models.Model):
         location=None,
         exclude_pos_order_ids=(),
         settlement=None,
+        storable_only=False,
     ):
         """What ``channel`` may sell of each product, and why.
 
@@ -92,8 +93,9 @@ class ProductProduct(models.Model):
         warehouse), ``held`` what the winning rule and the channel's buffer hold
         back, ``qty`` = max(free - held, 0); ``action`` and ``rule`` come from the
         winning rule (``False`` when none applies). Non-storable products are
-        not limited (``qty`` is ``None``). Two SQL queries plus one per rule
-        resolution, for any number of products.
+        not limited (``qty`` is ``None``); ``storable_only``: the caller knows
+        that every product of ``self`` is storable. A few SQL queries for any
+        number of products.
         """
         channel.ensure_one()
         warehouse = warehouse or channel.warehouse_id
@@ -104,7 +106,11 @@ class ProductProduct(models.Model):
                     [("company_id", "=", channel.company_id.id)]
                 )
             ).lot_stock_id
-        storable = self.browse(list(self._wholesale_storable_templates()))
+        storable = (
+            self
+            if storable_only
+            else self.browse(list(self._wholesale_storable_templates()))
+        )
         result = {
             product.id: {
                 "qty": None,
