@@ -6,3 +6,4 @@ from . import test_pos_ui
 from . import test_pool_flows
 from . import test_access
 from . import test_step_prices
+from . import test_pos_live
