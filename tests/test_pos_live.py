@@ -72,6 +72,16 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
             }
         )
 
+    def _default_rule_name(self):
+        rule = self.env["wholesale.channel.rule"].search(
+            [
+                ("warehouse_id", "=", self.warehouse.id),
+                ("is_warehouse_default", "=", True),
+            ]
+        )
+        self.assertEqual(rule.action, "protect", "the default rule of a warehouse")
+        return rule.name
+
     def _availability(self, product, config=None):
         config = config or self.main_pos_config
         self.env.invalidate_all()
@@ -109,9 +119,14 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
 
     def test_block_rule_refuses_beyond_sellable(self):
         """25 on hand, "block below 20": the tile says 5, the sixth piece is
-        refused (click and numpad), the order of 5 is paid."""
+        refused (click and numpad), the order of 5 is paid. Under "warn below
+        20", 2 of the 1 that may be sold are warned about, not refused, at
+        the POS nor at payment."""
         drill = self._product("WR Live Drill", 25)
         self._rule("WR drill block below 20", drill, 20, "block")
+        torch = self._product("WR Live Torch", 21)
+        self._rule("WR torch warn below 20", torch, 20, "warn")
+        self.assertEqual(self._availability(torch)["qty"], 1.0)
         self.assertEqual(
             self._availability(drill),
             {
@@ -131,15 +146,25 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
         lines = self._paid_lines(drill)
         self.assertRecordValues(lines, [{"qty": 5.0}])
         self.assertEqual(lines.order_id.state, "paid")
-        self.assertAlmostEqual(lines.order_id.amount_paid, 50.0)
+        self.assertAlmostEqual(lines.order_id.amount_paid, 70.0)
+        self.assertRecordValues(self._paid_lines(torch), [{"qty": 2.0}])
+        self.assertEqual(self._paid_lines(torch).order_id, lines.order_id)
         self.assertEqual(drill.qty_available, 20)
+        self.assertEqual(torch.qty_available, 19)
 
     def test_hide_rule_takes_product_off_the_list_live(self):
         """30 on hand, "hide below 20": listed with 10 to sell; a wholesale
         order of 15 confirmed in the back office while the POS is open takes it
         out of the list and the search, without a reload."""
         lamp = self._product("WR Live Lamp", 30)
-        self._rule("WR lamp hide below 20", lamp, 20, "hide")
+        rule = self._rule("WR lamp hide below 20", lamp, 20, "hide")
+        manager = new_test_user(
+            self.env,
+            login="wr_manager",
+            password="wr_manager",
+            name="WR Wholesale Manager",
+            groups="base.group_user,wholesale_retail.group_wholesale_manager",
+        )
         wholesaler = self.env["res.partner"].create(
             {"name": "WR Live Wholesaler", "wholesale_customer": True}
         )
@@ -158,15 +183,23 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
                 "WholesaleRetailLiveHideTour",
                 login="wr_cashier",
                 code=self._tour_code(
-                    "WholesaleRetailLiveHideTour", {"saleOrderId": order.id}
+                    "WholesaleRetailLiveHideTour",
+                    {
+                        "saleOrderId": order.id,
+                        "ruleId": rule.id,
+                        "users": {
+                            "manager": {"uid": manager.id, "password": "wr_manager"}
+                        },
+                    },
                 ),
             )
         self.env.invalidate_all()
         self.assertEqual(order.state, "sale")
+        self.assertEqual(rule.threshold, 10)
         self.assertEqual(
             self._availability(lamp),
             {
-                "qty": 0.0,
+                "qty": 5.0,
                 "action": "hide",
                 "rule": "WR lamp hide below 20",
                 "step": False,
@@ -178,6 +211,9 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
         """Another POS of the same warehouse sells 4 of 12: the open POS's
         tile goes from 12 to 8 without a reload."""
         kettle = self._product("WR Live Kettle", 12)
+        kettle.product_tmpl_id._wholesale_set_ladder(
+            [{"name": "Box", "pieces": 6}], wholesale_step="Box"
+        )
         other_cashier = new_test_user(
             self.env,
             login="wr_cashier2",
@@ -264,7 +300,15 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
         self.assertEqual(sold.order_id.state, "paid")
         self.assertFalse(self._paid_lines(kettle))
         self.assertEqual(kettle.qty_available, 8)
-        self.assertEqual(self._availability(kettle)["qty"], 8.0)
+        self.assertEqual(
+            self._availability(kettle),
+            {
+                "qty": 8.0,
+                "action": "protect",
+                "rule": self._default_rule_name(),
+                "step": ["Box", 6.0],
+            },
+        )
 
     def test_refusal_at_payment_keeps_the_order(self):
         """The stock drops while the cashier is on the payment screen: the

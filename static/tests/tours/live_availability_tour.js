@@ -2,6 +2,7 @@
 
 import * as Chrome from "@point_of_sale/../tests/pos/tours/utils/chrome_util";
 import * as Dialog from "@point_of_sale/../tests/generic_helpers/dialog_util";
+import * as Notification from "@point_of_sale/../tests/generic_helpers/notification_util";
 import * as PaymentScreen from "@point_of_sale/../tests/pos/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/pos/tours/utils/receipt_screen_util";
@@ -124,7 +125,8 @@ function payByBank(total) {
 }
 
 // (1) 25 on hand, "block below 20": the tile says 5, the sixth piece (click or
-// numpad) is refused and the line stays at 5, which is paid.
+// numpad) is refused and the line stays at 5, which is paid. Beside it, a
+// torch under "warn below 20" (21 on hand, 1 to sell) is only warned about.
 registry.category("web_tour.tours").add("WholesaleRetailLiveBlockTour", {
     steps: () =>
         [
@@ -140,8 +142,18 @@ registry.category("web_tour.tours").add("WholesaleRetailLiveBlockTour", {
             ProductScreen.clickNumpad("6"),
             refusedAtAdd("WR Live Drill", 5, "WR drill block below 20"),
             ProductScreen.selectedOrderlineHas("WR Live Drill", "5"),
-            ProductScreen.totalAmountIs("50.00"),
-            payByBank("50.00"),
+            tileShows("WR Live Torch", 1),
+            ProductScreen.clickDisplayedProduct("WR Live Torch", true, "1"),
+            Dialog.isNot(),
+            ProductScreen.clickDisplayedProduct("WR Live Torch", true, "2"),
+            Notification.has(
+                "WR Live Torch: this point of sale should sell no more than 1 Units (rule: WR torch warn below 20)",
+                "warning"
+            ),
+            Dialog.isNot(),
+            ProductScreen.selectedOrderlineHas("WR Live Torch", "2"),
+            ProductScreen.totalAmountIs("70.00"),
+            payByBank("70.00"),
             ReceiptScreen.clickNextOrder(),
             // the sale took 5 of the 25: nothing more may be sold here
             tileShows("WR Live Drill", 0),
@@ -151,7 +163,8 @@ registry.category("web_tour.tours").add("WholesaleRetailLiveBlockTour", {
 
 // (2) 30 on hand, "hide below 20": listed with 10 to sell, until a wholesale
 // order of 15 is confirmed in the back office; then gone from the list and
-// from search, without a reload.
+// from search, without a reload. When a manager lowers the rule to 10, the
+// POS reloads its figures and the lamp is back with 5.
 registry.category("web_tour.tours").add("WholesaleRetailLiveHideTour", {
     steps: () =>
         [
@@ -180,6 +193,15 @@ registry.category("web_tour.tours").add("WholesaleRetailLiveHideTour", {
                 trigger: ".product-screen .rightpane:contains('No products found')",
             },
             productIsNotListed("WR Live Lamp"),
+            backOffice(
+                "a wholesale manager lowers the lamp's rule to 10",
+                "manager",
+                "wholesale.channel.rule",
+                "write",
+                (data) => [[data.ruleId], { threshold: 10 }]
+            ),
+            tileShows("WR Live Lamp", 5),
+            ProductScreen.productIsDisplayed("WR Live Lamp"),
             {
                 content: "this is still the same page: no reload happened",
                 trigger: "body",
@@ -194,13 +216,13 @@ registry.category("web_tour.tours").add("WholesaleRetailLiveHideTour", {
 });
 
 // (3) Another POS of the same warehouse sells 4 kettles: this POS's tile goes
-// from 12 to 8.
+// from 12 (2 boxes of 6) to 8 (1 whole box).
 registry.category("web_tour.tours").add("WholesaleRetailLiveOtherPosTour", {
     steps: () =>
         [
             Chrome.startPoS(),
             Dialog.confirm("Open Register"),
-            tileShows("WR Live Kettle", 12),
+            tileShows("WR Live Kettle", 12, "12 · 2 Box"),
             backOffice(
                 "the second POS pays an order of 4 kettles",
                 "cashier2",
@@ -208,7 +230,7 @@ registry.category("web_tour.tours").add("WholesaleRetailLiveOtherPosTour", {
                 "sync_from_ui",
                 (data) => [[data.otherPosOrder]]
             ),
-            tileShows("WR Live Kettle", 8),
+            tileShows("WR Live Kettle", 8, "8 · 1 Box"),
             Chrome.endTour(),
         ].flat(),
 });
