@@ -310,7 +310,7 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
             },
         )
 
-    def test_refusal_at_payment_keeps_the_order(self):
+    def _payment_refusal(self, tour_name):
         """The stock drops while the cashier is on the payment screen: the
         payment is refused, the order keeps its line and payment, the cashier
         lowers the quantity and pays."""
@@ -324,11 +324,9 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
         self.main_pos_config.with_user(self.cashier).open_ui()
         with mute_logger(JSONRPC_LOGGER):
             self.start_pos_tour(
-                "WholesaleRetailLivePaymentRefusalTour",
+                tour_name,
                 login="wr_cashier",
-                code=self._tour_code(
-                    "WholesaleRetailLivePaymentRefusalTour", {"quantId": quant.id}
-                ),
+                code=self._tour_code(tour_name, {"quantId": quant.id}),
             )
         lines = self._paid_lines(heater)
         self.assertRecordValues(lines, [{"qty": 2.0}])
@@ -345,3 +343,16 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
         )
         self.assertEqual(heater.qty_available, 20)
         self.assertFalse(order.wholesale_oversell_incident_ids)
+
+    def test_refusal_at_payment_keeps_the_order(self):
+        self._payment_refusal("WholesaleRetailLivePaymentRefusalTour")
+
+    def test_refusal_at_payment_behind_the_feedback_screen(self):
+        """With automatic printing that skips the receipt screen, the POS shows
+        "Amount Paid" while it sends the payment: a refusal brings the cashier
+        back to the payment screen of the order (not to a new order after 5 s,
+        with the refused one left behind)."""
+        self.main_pos_config.write(
+            {"iface_print_auto": True, "iface_print_skip_screen": True}
+        )
+        self._payment_refusal("WholesaleRetailLivePaymentRefusalFeedbackTour")

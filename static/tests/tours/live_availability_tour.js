@@ -2,6 +2,7 @@
 
 import * as Chrome from "@point_of_sale/../tests/pos/tours/utils/chrome_util";
 import * as Dialog from "@point_of_sale/../tests/generic_helpers/dialog_util";
+import * as FeedbackScreen from "@point_of_sale/../tests/pos/tours/utils/feedback_screen_util";
 import * as Notification from "@point_of_sale/../tests/generic_helpers/notification_util";
 import * as PaymentScreen from "@point_of_sale/../tests/pos/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/pos/tours/utils/product_screen_util";
@@ -235,67 +236,85 @@ registry.category("web_tour.tours").add("WholesaleRetailLiveOtherPosTour", {
         ].flat(),
 });
 
-// (4) The stock drops while the cashier is on the payment screen: the payment
-// is refused, the order keeps its line and payment, the cashier lowers the
-// quantity and pays.
+function refusedOrderIsKept() {
+    return {
+        content: "the refused order is still open with its line and its payment",
+        trigger: "body",
+        run: () => {
+            const order = posmodel.getOrder();
+            const lines = order.lines.map((line) => [line.product_id.display_name, line.qty]);
+            const payments = order.payment_ids.map((payment) => payment.amount);
+            if (
+                order.state !== "draft" ||
+                JSON.stringify(lines) !== JSON.stringify([["WR Live Heater", 3]]) ||
+                JSON.stringify(payments) !== JSON.stringify([30])
+            ) {
+                throw new Error(
+                    `unexpected order after the refusal: state ${order.state}, lines ${JSON.stringify(
+                        lines
+                    )}, payments ${JSON.stringify(payments)}`
+                );
+            }
+        },
+    };
+}
+
+/**
+ * (4) The stock drops while the cashier is on the payment screen: the payment
+ * is refused, the order keeps its line and payment, the cashier lowers the
+ * quantity and pays. With `feedback`, the POS prints automatically and shows
+ * its "Amount Paid" screen while the payment is sent: a refusal brings the
+ * cashier back to the payment screen of the order.
+ */
+function paymentRefusalSteps({ feedback = false } = {}) {
+    return [
+        Chrome.startPoS(),
+        Dialog.confirm("Open Register"),
+        tileShows("WR Live Heater", 5),
+        clickProductTimes("WR Live Heater", 3),
+        ProductScreen.clickPayButton(),
+        PaymentScreen.clickPaymentMethod("Bank", true, { remaining: "0.00" }),
+        PaymentScreen.selectedPaymentlineHas("Bank", "30.00"),
+        backOffice(
+            "a stock count finds 22 heaters instead of 25: 2 may be sold here",
+            "backoffice",
+            "stock.quant",
+            "action_apply_inventory",
+            (data) => [[data.quantId]]
+        ),
+        PaymentScreen.clickValidate(),
+        dialogSays("Not enough stock to sell this order"),
+        dialogSays("WR Live Heater: 3.0 Units in the order, 2.0 Units may be sold here"),
+        dialogSays("(rule: WR heater block below 20)"),
+        Dialog.confirm(),
+        Dialog.isNot(),
+        {
+            content: "the cashier is on the payment screen of the refused order",
+            trigger: ".pos-content .payment-screen",
+        },
+        paymentLineIs("Bank", "30.00"),
+        refusedOrderIsKept(),
+        PaymentScreen.clickBack(),
+        ProductScreen.clickLine("WR Live Heater", "3"),
+        tileShows("WR Live Heater", 2),
+        ProductScreen.clickNumpad("2"),
+        ProductScreen.selectedOrderlineHas("WR Live Heater", "2"),
+        ProductScreen.clickPayButton(),
+        PaymentScreen.clickPaymentlineDelButton("Bank", "30.00"),
+        PaymentScreen.clickPaymentMethod("Bank", true, { remaining: "0.00" }),
+        PaymentScreen.selectedPaymentlineHas("Bank", "20.00"),
+        PaymentScreen.clickValidate(),
+        feedback
+            ? [FeedbackScreen.isShown(), FeedbackScreen.clickScreen(), ...ProductScreen.isShown()]
+            : ReceiptScreen.isShown(),
+        Chrome.endTour(),
+    ].flat();
+}
+
 registry.category("web_tour.tours").add("WholesaleRetailLivePaymentRefusalTour", {
-    steps: () =>
-        [
-            Chrome.startPoS(),
-            Dialog.confirm("Open Register"),
-            tileShows("WR Live Heater", 5),
-            clickProductTimes("WR Live Heater", 3),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Bank", true, { remaining: "0.00" }),
-            PaymentScreen.selectedPaymentlineHas("Bank", "30.00"),
-            backOffice(
-                "a stock count finds 22 heaters instead of 25: 2 may be sold here",
-                "backoffice",
-                "stock.quant",
-                "action_apply_inventory",
-                (data) => [[data.quantId]]
-            ),
-            PaymentScreen.clickValidate(),
-            dialogSays("Not enough stock to sell this order"),
-            dialogSays("WR Live Heater: 3.0 Units in the order, 2.0 Units may be sold here"),
-            dialogSays("(rule: WR heater block below 20)"),
-            Dialog.confirm(),
-            Dialog.isNot(),
-            PaymentScreen.isShown(),
-            paymentLineIs("Bank", "30.00"),
-            {
-                content: "the refused order is still open with its line and its payment",
-                trigger: "body",
-                run: () => {
-                    const order = posmodel.getOrder();
-                    const lines = order.lines.map((line) => [line.product_id.display_name, line.qty]);
-                    const payments = order.payment_ids.map((payment) => payment.amount);
-                    if (
-                        order.state !== "draft" ||
-                        JSON.stringify(lines) !== JSON.stringify([["WR Live Heater", 3]]) ||
-                        JSON.stringify(payments) !== JSON.stringify([30])
-                    ) {
-                        throw new Error(
-                            `unexpected order after the refusal: state ${
-                                order.state
-                            }, lines ${JSON.stringify(lines)}, payments ${JSON.stringify(
-                                payments
-                            )}`
-                        );
-                    }
-                },
-            },
-            PaymentScreen.clickBack(),
-            ProductScreen.clickLine("WR Live Heater", "3"),
-            tileShows("WR Live Heater", 2),
-            ProductScreen.clickNumpad("2"),
-            ProductScreen.selectedOrderlineHas("WR Live Heater", "2"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentlineDelButton("Bank", "30.00"),
-            PaymentScreen.clickPaymentMethod("Bank", true, { remaining: "0.00" }),
-            PaymentScreen.selectedPaymentlineHas("Bank", "20.00"),
-            PaymentScreen.clickValidate(),
-            ReceiptScreen.isShown(),
-            Chrome.endTour(),
-        ].flat(),
+    steps: () => paymentRefusalSteps(),
+});
+
+registry.category("web_tour.tours").add("WholesaleRetailLivePaymentRefusalFeedbackTour", {
+    steps: () => paymentRefusalSteps({ feedback: true }),
 });
