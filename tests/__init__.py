@@ -7,3 +7,4 @@ from . import test_pool_flows
 from . import test_access
 from . import test_step_prices
 from . import test_channel_rules
+from . import test_pos_live
