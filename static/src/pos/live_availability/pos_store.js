@@ -10,9 +10,9 @@ import { PosStore } from "@point_of_sale/app/services/pos_store";
  * At start the POS asks the server (`pos.config.wholesale_availability`) for
  * every loaded storable variant and keeps the answer in the reactive map
  * `wholesaleAvailability` ({product.product id: {qty, action, rule, step}}).
- * The server pushes changes on the bus (`WHOLESALE_AVAILABILITY`): the new
- * figures of the products that changed, or `{reload: true}` when the rules
- * changed. When the bus (re)connects or the POS comes back online, everything
+ * The server tells of changes on the bus (`WHOLESALE_AVAILABILITY`): the ids
+ * of the products whose stock changed, whose figures the POS then asks, or
+ * `{reload: true}` when the rules changed. When the bus (re)connects or the POS comes back online, everything
  * is asked again. Offline or on any error the last known figures stay, and
  * the POS never waits more than a few seconds for them.
  *
@@ -29,6 +29,8 @@ const EPSILON = 1e-6;
 const FETCH_CHUNK = 5000;
 /** How long the POS start waits for the first figures (they still apply later). */
 const START_WAIT_MS = 5000;
+/** Bus messages arriving within this delay are answered by one call. */
+const PUSH_COALESCE_MS = 30;
 /** How long an addition waits for a product loaded a moment ago. */
 const LAZY_WAIT_MS = 3000;
 
@@ -80,6 +82,9 @@ patch(PosStore.prototype, {
             lazyIds: new Set(),
             lazyTimer: null,
             lazyFetch: null,
+            // product ids named by bus messages, asked together
+            pushedIds: new Set(),
+            pushTimer: null,
         });
         await super.setup(...arguments);
     },
@@ -188,7 +193,13 @@ patch(PosStore.prototype, {
         this.wholesaleUpdateHiddenTemplates();
     },
 
-    /** A bus message: new figures for some products, or reload them all. */
+    /**
+     * A bus message: the ids of products whose stock changed, or reload them
+     * all. The message is sent when the change has committed; the figures are
+     * asked then (a figure computed inside the committing transaction could
+     * miss a concurrent one). Messages arriving within a few milliseconds are
+     * answered by one call; a call already running does not overwrite them.
+     */
     wholesaleOnAvailabilityMessage(payload) {
         if (!payload || typeof payload !== "object") {
             return;
@@ -197,16 +208,27 @@ patch(PosStore.prototype, {
             this.wholesaleRefreshAvailability();
             return;
         }
-        const products = payload.products;
-        if (!products || typeof products !== "object") {
+        const ids = (Array.isArray(payload.product_ids) ? payload.product_ids : []).filter(
+            (id) => Number.isInteger(id) && this.models["product.product"].get(id)
+        );
+        if (!ids.length) {
             return;
         }
         const sync = this.wholesaleSync;
-        const ids = Object.keys(products);
-        for (const key of ids) {
-            sync.pushedAt.set(key, ++sync.clock);
+        for (const id of ids) {
+            // an answer asked before this message is older for this product
+            sync.pushedAt.set(String(id), ++sync.clock);
+            sync.pushedIds.add(id);
         }
-        this.wholesaleApplyAvailability(products, ids);
+        if (sync.pushTimer) {
+            return;
+        }
+        sync.pushTimer = setTimeout(() => {
+            sync.pushTimer = null;
+            const pushed = [...sync.pushedIds];
+            sync.pushedIds.clear();
+            this.wholesaleFetchAvailability(pushed);
+        }, PUSH_COALESCE_MS);
     },
 
     /** Products loaded after the start (search, barcode): fetch theirs too. */
