@@ -25,23 +25,21 @@ with stock, draft orders, an open POS session) is prepared in this process
 before the server starts. The server is stopped at the end.
 """
 
-import http.cookiejar
 import importlib.util
-import json
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 import uuid as uuidlib
 from contextlib import closing
 from pathlib import Path
 
-import odoo
 from odoo.modules.registry import Registry
 from odoo.tools import config
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import Client, start_server, stop_server
 
 HERE = Path(__file__).resolve().parent
 spec = importlib.util.spec_from_file_location(
@@ -56,73 +54,6 @@ LATENCY_SAMPLES = int(os.environ.get("WR_BENCH_SYNCS", "25"))
 LATENCY_BLOCKS = int(os.environ.get("WR_BENCH_SYNC_BLOCKS", "8"))
 STOCK = 100000
 MODES = (False, True) * int(os.environ.get("WR_BENCH_PASSES", "2"))
-
-
-class Client:
-    """One JSON-RPC session, as one browser tab or one POS is."""
-
-    def __init__(self, base, db):
-        self.base = base
-        jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(jar)
-        )
-        self.rpc(
-            "/web/session/authenticate",
-            {"db": db, "login": "admin", "password": "admin"},
-        )
-
-    def rpc(self, path, params):
-        body = json.dumps(
-            {"jsonrpc": "2.0", "method": "call", "params": params}, default=str
-        )
-        request = urllib.request.Request(
-            self.base + path, body.encode(), {"Content-Type": "application/json"}
-        )
-        with self.opener.open(request, timeout=600) as response:
-            answer = json.loads(response.read())
-        if "error" in answer:
-            raise RuntimeError(answer["error"]["data"]["message"][:300])
-        return answer["result"]
-
-    def call(self, model, method, args, **kwargs):
-        return self.rpc(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": args, "kwargs": kwargs},
-        )
-
-
-def start_server(argv, db, port):
-    odoo_bin = Path(odoo.__path__[0]).parent / "odoo-bin"
-    cmd = [
-        sys.executable,
-        str(odoo_bin),
-        *argv,
-        "-d",
-        db,
-        "--db-filter",
-        f"^{db}$",
-        "--workers=4",
-        "--max-cron-threads=0",
-        f"--http-port={port}",
-        f"--gevent-port={port + 1}",
-        "--http-interface=127.0.0.1",
-        "--limit-time-real=900",
-        "--limit-time-cpu=900",
-        "--log-level=warn",
-    ]
-    log = open(f"/tmp/wr_bench_server_{port}.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _i in range(120):
-        try:
-            with urllib.request.urlopen(base + "/web/login", timeout=5) as r:
-                if r.status == 200:
-                    return server, base
-        except OSError:
-            time.sleep(1)
-    server.terminate()
-    raise SystemExit(f"the server did not answer on {base}")
 
 
 def stock_product(db, label):
@@ -261,8 +192,7 @@ def main(argv):
             print(f"  sync block {block}: done", flush=True)
     finally:
         admin.call("ir.config_parameter", "set_param", [race.PARAM, "1"])
-        server.terminate()
-        server.wait(timeout=60)
+        stop_server(server)
     names = {
         "a": "(a) one hot product, 8 clients, SO confirmations/s",
         "b": "(b) 8 clients on 8 products, SO confirmations/s",

@@ -2,6 +2,8 @@ from odoo.tests import new_test_user
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
+ONLINE = "wholesale_retail_online_order_uuid"
+
 
 class WholesalePoolCommon(TestPoSCommon):
     """The back office (a wholesale manager with inventory rights), the default
@@ -21,6 +23,15 @@ class WholesalePoolCommon(TestPoSCommon):
             groups="stock.group_stock_manager",
             company_id=cls.company.id,
         )
+
+    def _sync(self, order_data, online=False):
+        """Sync a POS order as the POS does: ``online`` as the payment screen's
+        own call (which may be refused), else as a late sync (never refused)."""
+        pos_order = self.env["pos.order"]
+        if online:
+            pos_order = pos_order.with_context(**{ONLINE: order_data["uuid"]})
+        pos_order.sync_from_ui([order_data])
+        return self.env["pos.order"].search([("uuid", "=", order_data["uuid"])])
 
     def _rollback_on_error(self, func, *args, **kwargs):
         """Run ``func`` as a request would: its changes are undone if it raises."""

@@ -7,7 +7,6 @@ from odoo.tests import new_test_user, tagged
 
 from .common import WholesalePoolCommon
 
-ONLINE = "wholesale_retail_online_order_uuid"
 MIGRATION = (
     Path(__file__).resolve().parent.parent
     / "migrations"
@@ -265,13 +264,6 @@ class TestChannelRules(WholesalePoolCommon):
     # ------------------------------------------------------------------
     # Enforcement
     # ------------------------------------------------------------------
-    def _sync(self, order_data, online=False):
-        pos_order = self.env["pos.order"]
-        if online:
-            pos_order = pos_order.with_context(**{ONLINE: order_data["uuid"]})
-        pos_order.sync_from_ui([order_data])
-        return self.env["pos.order"].search([("uuid", "=", order_data["uuid"])])
-
     def test_pos_block_hide_warn_at_payment(self):
         rule = self._rule(
             "Keep 20 for wholesale",

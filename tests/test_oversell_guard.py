@@ -3,8 +3,6 @@ from odoo.tests import tagged
 
 from .common import WholesalePoolCommon
 
-ONLINE = "wholesale_retail_online_order_uuid"
-
 
 @tagged("post_install", "-at_install")
 class TestOversellGuard(WholesalePoolCommon):
@@ -38,13 +36,6 @@ class TestOversellGuard(WholesalePoolCommon):
             [("product_id", "=", product.id), ("warehouse_id", "=", self.warehouse.id)]
         )
         return row.version
-
-    def _sync(self, order_data, online=False):
-        pos_order = self.env["pos.order"]
-        if online:
-            pos_order = pos_order.with_context(**{ONLINE: order_data["uuid"]})
-        pos_order.sync_from_ui([order_data])
-        return self.env["pos.order"].search([("uuid", "=", order_data["uuid"])])
 
     # ------------------------------------------------------------------
     # Wholesale confirmation

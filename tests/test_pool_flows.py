@@ -1,9 +1,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import WholesalePoolCommon
-
-ONLINE = "wholesale_retail_online_order_uuid"
+from .common import ONLINE, WholesalePoolCommon
 
 
 @tagged("post_install", "-at_install")

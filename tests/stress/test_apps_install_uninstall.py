@@ -15,25 +15,20 @@ dropped at the end):
 It ends with ``N passed, N failed`` and exits non-zero on any failure.
 """
 
-import shutil
 import sys
 import time
-import traceback
 from contextlib import closing
+from pathlib import Path
 
-import odoo
 from odoo import api
 from odoo.modules.registry import Registry
 from odoo.service import db as db_service
-from odoo.tools import SQL, config
+from odoo.tools import config
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _checks import check, drop_database, report, scratch_run
 
 MODULE = "wholesale_retail"
-CHECKS = []
-
-
-def check(name, condition, detail=""):
-    CHECKS.append((name, bool(condition)))
-    print(f"  {'ok  ' if condition else 'FAIL'} {name} {detail}", flush=True)
 
 
 def env_of(registry, cr):
@@ -89,15 +84,6 @@ def create_business_data(env):
     env["pos.config"].create({"name": "WR Apps Shop"})
 
 
-def drop_database(name):
-    Registry.delete(name)
-    odoo.sql_db.close_db(name)
-    with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
-        cr._cnx.autocommit = True
-        cr.execute(SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(name)))
-    shutil.rmtree(config.filestore(name), ignore_errors=True)
-
-
 def main(argv):
     config.parse_config(argv)
     source_db = config["db_name"][0]
@@ -106,7 +92,7 @@ def main(argv):
     drop_database(scratch)
     db_service._create_empty_database(scratch)
     config["without_demo"] = True
-    try:
+    with scratch_run(scratch):
         registry = Registry.new(scratch, update_module=True, new_db_demo=False)
         with closing(registry.cursor()) as cr:
             env = env_of(registry, cr)
@@ -152,15 +138,7 @@ def main(argv):
                 "addon menus removed",
                 not env["ir.model.data"].search_count([("module", "=", MODULE)]),
             )
-    except Exception:  # noqa: BLE001 - any crash is a failed check, reported below
-        traceback.print_exc()
-        check("no crash", False)
-    finally:
-        drop_database(scratch)
-    failed = sum(1 for _name, ok in CHECKS if not ok)
-    print(f"install/uninstall from Apps took {time.time() - started:.0f}s")
-    print(f"{len(CHECKS) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return report("install/uninstall from Apps", started)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ It ends with ``N passed, N failed`` and exits non-zero on any failure.
 import subprocess
 import sys
 import time
-import traceback
 from contextlib import closing
 from pathlib import Path
 
@@ -28,27 +27,16 @@ from odoo import api
 from odoo.modules.registry import Registry
 from odoo.tools import SQL, config
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _checks import check, drop_database, report, scratch_run
+
 MODULE = "wholesale_retail"
-CHECKS = []
 POLICIES = {"WR Up Refuse": "refuse", "WR Up Allow": "allow", "WR Up Protect": None}
 EXPECTED = {"WR Up Refuse": "block", "WR Up Allow": "warn", "WR Up Protect": "protect"}
 
 
-def check(name, condition, detail=""):
-    CHECKS.append((name, bool(condition)))
-    print(f"  {'ok  ' if condition else 'FAIL'} {name} {detail}", flush=True)
-
-
 def env_of(cr):
     return api.Environment(cr, api.SUPERUSER_ID, {})
-
-
-def drop_database(name):
-    Registry.delete(name)
-    odoo.sql_db.close_db(name)
-    with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
-        cr._cnx.autocommit = True
-        cr.execute(SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(name)))
 
 
 def copy_database(source, target):
@@ -191,21 +179,13 @@ def main(argv):
     source_db = config["db_name"][0]
     scratch = f"{source_db}_upgrade"
     started = time.time()
-    try:
+    with scratch_run(scratch):
         copy_database(source_db, scratch)
         make_old_database(scratch)
         rc = upgrade(argv, scratch)
         check("odoo-bin -u wholesale_retail succeeded", rc == 0, f"rc={rc}")
         verify(scratch)
-    except Exception:  # noqa: BLE001 - any crash is a failed check, reported below
-        traceback.print_exc()
-        check("no crash", False)
-    finally:
-        drop_database(scratch)
-    failed = sum(1 for _name, ok in CHECKS if not ok)
-    print(f"upgrade from 19.0.1.0.0 took {time.time() - started:.0f}s")
-    print(f"{len(CHECKS) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return report("upgrade from 19.0.1.0.0", started)
 
 
 if __name__ == "__main__":
