@@ -85,12 +85,13 @@ class PosConfig(models.Model):
         the first step above one piece)."""
         self.ensure_one()
         # Products and their ladders are read for the cashier's POS, whatever
-        # the cashier's rights on the ladder.
+        # the cashier's rights on the ladder: only this POS's company's
+        # products and shared ones.
         templates = (
             self.env["product.product"]
             .sudo()
             .browse(product_ids)
-            ._wholesale_storable_templates()
+            ._wholesale_storable_templates(company=self.company_id)
         )
         if not templates:
             return {}

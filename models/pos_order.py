@@ -36,6 +36,16 @@ class PosOrder(models.Model):
         self.ensure_one()
         return self.config_id.picking_type_id.warehouse_id
 
+    def _wholesale_pool_pairs(self):
+        """(product, warehouse) of the order's storable products."""
+        self.ensure_one()
+        warehouse = self._wholesale_pos_warehouse()
+        return {
+            (product.id, warehouse.id)
+            for product in self.lines.product_id
+            if product.is_storable and warehouse
+        }
+
     def _wholesale_settled(self):
         """What this order's lines may take of the sale order lines they settle."""
         self.ensure_one()
@@ -316,13 +326,12 @@ class PosOrder(models.Model):
         self.ensure_one()
         pool = self.env["wholesale.stock.pool"]
         if draft or self.state == "cancel" or not pool._guard_enabled():
-            return super()._process_saved_order(draft)
-        warehouse = self._wholesale_pos_warehouse()
-        pairs = {
-            (product.id, warehouse.id)
-            for product in self.lines.product_id
-            if product.is_storable and warehouse
-        }
+            result = super()._process_saved_order(draft)
+            if not draft and self.session_id.update_stock_at_closing:
+                # no quant moves before the session closes: tell the open POS
+                pool._wholesale_availability_changed(self._wholesale_pool_pairs())
+            return result
+        pairs = self._wholesale_pool_pairs()
         # One bump of the order's pool rows, held for the picking it validates.
         with hold_pool(self.env, pairs):
             shortages = self._wholesale_stock_shortages(bump=False)

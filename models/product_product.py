@@ -8,22 +8,24 @@ class ProductProduct(models.Model):
     def _wholesale_sellable_channels(self):
         return ["pos", "wholesale", "web"]
 
-    def _wholesale_storable_templates(self):
-        """``{product_id: template_id}`` for the storable products of ``self``,
-        in ``self``'s order. One SQL query: ``filtered("is_storable")`` computes
-        the related field record by record, about 0.35 s for 10,000 products."""
+    def _wholesale_storable_templates(self, company=None):
+        """``{product_id: template_id}`` for the storable products of ``self``
+        (of ``company`` or shared, when given), in ``self``'s order. One SQL
+        query: ``filtered("is_storable")`` computes the related field record by
+        record, about 0.35 s for 10,000 products."""
         if not self:
             return {}
         self.flush_model(["product_tmpl_id"])
-        self.env["product.template"].flush_model(["is_storable"])
+        self.env["product.template"].flush_model(["is_storable", "company_id"])
         self.env.cr.execute(
             """
             SELECT pp.id, pp.product_tmpl_id
               FROM product_product pp
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE pp.id = ANY(%s) AND pt.is_storable
+               AND (%s IS NULL OR pt.company_id IS NULL OR pt.company_id = %s)
             """,
-            [list(self._ids)],
+            [list(self._ids), company and company.id, company and company.id],
         )
         templates = dict(self.env.cr.fetchall())
         return {pid: templates[pid] for pid in self._ids if pid in templates}

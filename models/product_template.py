@@ -127,6 +127,30 @@ class ProductTemplate(models.Model):
                     )
                 elif packaging.product_id != variant or packaging.uom_id != step.uom_id:
                     packaging.write(vals)
+        # the ladder counts tiles and thresholds in steps
+        self._wholesale_announce_availability()
+
+    def _wholesale_announce_availability(self):
+        """Tell the open POS that these products' figures may have changed
+        (their category picks the rule, their ladder the threshold's steps)."""
+        products = self.with_context(active_test=False).product_variant_ids
+        if not products:
+            return
+        # every warehouse selling them, whoever edits the product
+        warehouses = self.env["stock.warehouse"].sudo().search([]).ids
+        self.env["wholesale.stock.pool"]._wholesale_availability_changed(
+            [
+                (product, warehouse)
+                for product in products.ids
+                for warehouse in warehouses
+            ]
+        )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"categ_id", "is_storable"} & set(vals):
+            self._wholesale_announce_availability()
+        return result
 
     def _wholesale_set_ladder(
         self, steps, wholesale_step=None, min_qty=None, multiple=None
@@ -318,8 +342,10 @@ class ProductTemplate(models.Model):
         )
         for channel in channels:
             for warehouse in channel.warehouse_id or warehouses:
+                # a POS sells from its operation type's source location
+                location = channel.pos_config_id.picking_type_id.default_location_src_id
                 availability = storable._wholesale_channel_availability(
-                    channel, warehouse=warehouse
+                    channel, warehouse=warehouse, location=location or None
                 )
                 for product in storable:
                     values = availability[product.id]

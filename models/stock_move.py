@@ -73,11 +73,11 @@ class StockMove(models.Model):
             )
             for product, qty in demand.items():
                 values = availability[product.id]
-                # the desk's buffer always; a rule's threshold when it blocks
+                # what a hide or block rule (and the desk's buffer) holds back
                 available = (
                     values["qty"]
                     if values["action"] in BLOCKING_ACTIONS
-                    else values["free"] - desk.buffer_qty
+                    else values["free"]
                 )
                 rounding = product.uom_id.rounding
                 if float_compare(qty, available, precision_rounding=rounding) <= 0:
@@ -116,20 +116,42 @@ class StockMove(models.Model):
                 and m.location_id.warehouse_id
             )
         )
-        if not to_check or not self.env["wholesale.stock.pool"]._guard_enabled():
+        if not to_check:
             return super()._action_confirm(
                 merge=merge, merge_into=merge_into, create_proc=create_proc
             )
-        with hold_pool(self.env, to_check._wholesale_pool_pairs()):
-            to_check._wholesale_check_confirmation()
+        pool = self.env["wholesale.stock.pool"]
+        pairs = to_check._wholesale_pool_pairs()
+        if pool._guard_enabled():
+            with hold_pool(self.env, pairs):
+                to_check._wholesale_check_confirmation()
+                moves = super()._action_confirm(
+                    merge=merge, merge_into=merge_into, create_proc=create_proc
+                )
+        else:
             moves = super()._action_confirm(
                 merge=merge, merge_into=merge_into, create_proc=create_proc
             )
         # a confirmed sale promises stock even before it reserves it
-        self.env["wholesale.stock.pool"]._wholesale_availability_changed(
-            to_check._wholesale_pool_pairs()
-        )
+        pool._wholesale_availability_changed(pairs)
         return moves
+
+    def write(self, vals):
+        # a confirmed sale's promise changes with its quantity
+        promises = (
+            self.filtered(
+                lambda m: (
+                    m.sale_line_id and m.state in ("confirmed", "partially_available")
+                )
+            )
+            if "product_uom_qty" in vals or "product_qty" in vals
+            else self.browse()
+        )
+        pairs = promises._wholesale_pool_pairs()
+        result = super().write(vals)
+        if promises:
+            self.env["wholesale.stock.pool"]._wholesale_availability_changed(pairs)
+        return result
 
     def _action_cancel(self):
         pairs = self.filtered("sale_line_id")._wholesale_pool_pairs()

@@ -63,13 +63,25 @@ class WholesaleChannelRule(models.Model):
         check_company=True,
         help="Empty: every warehouse of the company.",
     )
+    channel_scope = fields.Selection(
+        [
+            ("retail", "Every retail channel"),
+            ("listed", "The listed channels"),
+        ],
+        string="Restricts",
+        required=True,
+        default="retail",
+        help="Every retail channel: the points of sale, web shops and "
+        "marketplaces of the company, present and future (not the wholesale "
+        "desk). The listed channels: only those (the wholesale desk too, when "
+        "listed); a rule whose listed channels are all deleted restricts none.",
+    )
     channel_ids = fields.Many2many(
         "wholesale.sales.channel",
         string="Channels",
         check_company=True,
-        help="The channels this rule restricts. Empty: every retail channel "
-        "(points of sale, web shops, marketplaces); the wholesale desk is "
-        "restricted only when it is listed.",
+        context={"active_test": False},
+        help="The channels a rule restricting listed channels applies to.",
     )
     threshold = fields.Float(
         digits="Product Unit",
@@ -107,9 +119,25 @@ class WholesaleChannelRule(models.Model):
         help="Created with the warehouse (or from its former POS oversell policy).",
     )
 
-    @api.constrains("scope", "categ_id", "product_id", "threshold")
+    @api.constrains(
+        "scope",
+        "categ_id",
+        "product_id",
+        "threshold",
+        "threshold_unit",
+        "channel_scope",
+    )
     def _check_scope(self):
         for rule in self:
+            if rule.channel_scope == "listed" and not rule._wholesale_channels():
+                raise ValidationError(
+                    self.env._(
+                        "The rule %(rule)s restricts the listed channels: list at "
+                        "least one.",
+                        rule=rule.name,
+                    )
+                )
+            rule._wholesale_check_threshold_unit()
             if rule.threshold < 0:
                 raise ValidationError(
                     self.env._(
@@ -125,6 +153,52 @@ class WholesaleChannelRule(models.Model):
                 raise ValidationError(
                     self.env._("The rule %(rule)s needs a product.", rule=rule.name)
                 )
+
+    def _wholesale_channels(self):
+        """The listed channels, archived ones included: archiving a channel
+        (or a client's ``active_test`` context) must not empty the list."""
+        self.ensure_one()
+        return self.with_context(active_test=False).channel_ids
+
+    def _wholesale_check_threshold_unit(self):
+        """A threshold counted in a ladder step names a step that exists: on
+        the product for a product's rule, on some product otherwise."""
+        self.ensure_one()
+        unit = (self.threshold_unit or "").strip().lower()
+        if not unit:
+            return
+        domain = [("name", "=ilike", unit)]
+        if self.scope == "product":
+            domain.append(("product_tmpl_id", "=", self.product_id.product_tmpl_id.id))
+        # the check reads every company's ladders the rule could apply to
+        if not self.env["wholesale.unit.step"].sudo().search_count(domain, limit=1):
+            raise ValidationError(
+                self.env._(
+                    'The rule %(rule)s counts its threshold in "%(unit)s", but no '
+                    "unit ladder has a step of that name%(where)s.",
+                    rule=self.name,
+                    unit=self.threshold_unit.strip(),
+                    where=self.env._(
+                        " for %(product)s", product=self.product_id.display_name
+                    )
+                    if self.scope == "product"
+                    else "",
+                )
+            )
+
+    @api.model
+    def _wholesale_normalize_vals(self, vals):
+        """A rule keeps only the target of its scope, and listing channels
+        makes it restrict the listed channels."""
+        vals = dict(vals)
+        scope = vals.get("scope")
+        if scope and scope != "product":
+            vals["product_id"] = False
+        if scope and scope != "category":
+            vals["categ_id"] = False
+        if vals.get("channel_ids") and "channel_scope" not in vals:
+            vals["channel_scope"] = "listed"
+        return vals
 
     @api.onchange("scope")
     def _onchange_scope(self):
@@ -143,12 +217,12 @@ class WholesaleChannelRule(models.Model):
 
     def _wholesale_overlaps_channels(self, other):
         """Whether the two rules restrict a common channel."""
-        mine, theirs = self.channel_ids, other.channel_ids
-        if mine and theirs:
-            return bool(mine & theirs)
-        if not mine and not theirs:
+        retail = [rule.channel_scope == "retail" for rule in (self, other)]
+        if all(retail):
             return True
-        listed = mine or theirs
+        if not any(retail):
+            return bool(self._wholesale_channels() & other._wholesale_channels())
+        listed = (other if retail[0] else self)._wholesale_channels()
         return any(listed.mapped("is_retail"))
 
     def _wholesale_agrees_with(self, other):
@@ -167,6 +241,7 @@ class WholesaleChannelRule(models.Model):
         "warehouse_id",
         "priority",
         "channel_ids",
+        "channel_scope",
         "threshold",
         "threshold_unit",
         "action",
@@ -174,9 +249,10 @@ class WholesaleChannelRule(models.Model):
     )
     def _check_contradictions(self):
         for rule in self.filtered("active"):
-            others = self.search(
+            others = self.with_context(active_test=True).search(
                 [
                     ("id", "!=", rule.id),
+                    ("active", "=", True),
                     ("company_id", "=", rule.company_id.id),
                     ("scope", "=", rule.scope),
                     ("categ_id", "=", rule.categ_id.id),
@@ -202,7 +278,7 @@ class WholesaleChannelRule(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        rules = super().create(vals_list)
+        rules = super().create([self._wholesale_normalize_vals(v) for v in vals_list])
         self.env["wholesale.stock.pool"]._wholesale_availability_changed(
             reload_companies=rules.company_id.ids
         )
@@ -210,7 +286,7 @@ class WholesaleChannelRule(models.Model):
 
     def write(self, vals):
         companies = self.company_id
-        result = super().write(vals)
+        result = super().write(self._wholesale_normalize_vals(vals))
         self.env["wholesale.stock.pool"]._wholesale_availability_changed(
             reload_companies=(companies | self.company_id).ids
         )
@@ -230,18 +306,23 @@ class WholesaleChannelRule(models.Model):
         ``(sort key, scope, target, (id, name, action, threshold, unit))``."""
         # Rules are the company's settings: every user selling on a channel
         # is restricted by them, whatever their own rights on rules.
-        rules = self.sudo().search(
-            [
-                ("company_id", "=", channel.company_id.id),
-                "|",
-                ("warehouse_id", "=", False),
-                ("warehouse_id", "=", warehouse.id if warehouse else False),
-            ]
+        rules = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search(
+                [
+                    ("active", "=", True),
+                    ("company_id", "=", channel.company_id.id),
+                    "|",
+                    ("warehouse_id", "=", False),
+                    ("warehouse_id", "=", warehouse.id if warehouse else False),
+                ]
+            )
         )
         candidates = []
         for rule in rules:
-            if rule.channel_ids:
-                if channel not in rule.channel_ids:
+            if rule.channel_scope == "listed":
+                if channel not in rule._wholesale_channels():
                     continue
             elif not channel.is_retail:
                 continue
@@ -251,7 +332,7 @@ class WholesaleChannelRule(models.Model):
                         SCOPE_RANK[rule.scope],
                         rule.priority,
                         bool(rule.warehouse_id),
-                        bool(rule.channel_ids),
+                        rule.channel_scope == "listed",
                         -rule.id,
                     ),
                     rule.scope,

@@ -59,8 +59,9 @@ class WholesaleSalesChannel(models.Model):
         digits="Product Unit",
         default=0.0,
         help="Held back from every product on this channel, in the product's "
-        "unit, on top of the rule that applies: a marketplace with a buffer of "
-        "5 sees the free quantity minus 5.",
+        "unit, on top of the threshold of the rule that applies: a marketplace "
+        "with a buffer of 5 sees the free quantity minus 5. It is enforced as "
+        "that rule's threshold is: hide and block refuse beyond it, warn warns.",
     )
 
     _pos_config_uniq = models.Constraint(

@@ -198,7 +198,11 @@ class WholesaleUnitStep(models.Model):
     def write(self, vals):
         unit_keys = {"name", "pieces", "uom_id", "product_tmpl_id"}
         if not unit_keys & set(vals) and "barcode" not in vals:
-            return super().write(vals)
+            result = super().write(vals)
+            if "is_wholesale_unit" in vals:
+                # the POS tiles count in the wholesale unit
+                self.product_tmpl_id._wholesale_announce_availability()
+            return result
         released = []
         for step in self:
             step_vals = dict(vals)

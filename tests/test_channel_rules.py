@@ -204,6 +204,86 @@ class TestChannelRules(WholesalePoolCommon):
         )
         self.assertEqual(self._qty(self.broom, self.desk), 90)
 
+    def test_archived_or_deleted_channels_keep_their_rules_narrow(self):
+        kiosk_config = self.env["pos.config"].create({"name": "WR Kiosk"})
+        kiosk = kiosk_config._wholesale_channel()
+        rule = self._rule(
+            "Kiosk keeps 60", threshold=60, channel_ids=[(6, 0, kiosk.ids)]
+        )
+        self.assertEqual(rule.channel_scope, "listed")
+        # archiving the kiosk's channel neither frees it nor spreads the rule
+        kiosk.active = False
+        self.assertEqual(self._qty(self.broom, kiosk), 40)
+        self.assertEqual(self._qty(self.broom), 100)
+        # nor does a client's context that shows archived records
+        rule.active = False
+        self.assertEqual(
+            self._availability(products=self.broom)[self.broom.id]["qty"], 100
+        )
+        sneaky = self.config.with_context(active_test=False)
+        self._rule(
+            "Kiosk and shop keep 95",
+            threshold=95,
+            priority=50,
+            channel_ids=[(6, 0, self.pos.ids)],
+        )
+        archived_warn = self._rule(
+            "Old warn",
+            threshold=0,
+            priority=99,
+            action="warn",
+            scope="product",
+            product_id=self.broom.id,
+        )
+        archived_warn.active = False
+        self.open_new_session()
+        message = sneaky.wholesale_check_order(
+            [{"product_id": self.broom.id, "qty": 6}]
+        )
+        self.assertIn("rule: Kiosk and shop keep 95", message["message"])
+        # deleting the listed channel leaves a rule that restricts nothing
+        rule.active = True
+        kiosk_config.unlink()
+        self.assertFalse(rule.channel_ids)
+        self.assertEqual(rule.channel_scope, "listed")
+        self.assertEqual(self._qty(self.broom), 5)
+        with (
+            self.assertRaisesRegex(ValidationError, "list at least one"),
+            self.env.cr.savepoint(),
+        ):
+            rule.threshold = 61
+
+    def test_bad_rules_are_refused_and_change_nothing(self):
+        with (
+            self.assertRaisesRegex(
+                ValidationError, "no unit ladder has a step of that name"
+            ),
+            self.env.cr.savepoint(),
+        ):
+            self._rule("Typo", threshold=2, threshold_unit="Cartno")
+        with (
+            self.assertRaisesRegex(ValidationError, "for WR Pan"),
+            self.env.cr.savepoint(),
+        ):
+            self._rule(
+                "No pan carton",
+                scope="product",
+                product_id=self.pan.id,
+                threshold=2,
+                threshold_unit="Carton",
+            )
+        self.assertFalse(self.Rule.search([("name", "in", ("Typo", "No pan carton"))]))
+        # a scope written over RPC drops the target of the former scope
+        rule = self._rule("Pan", scope="product", product_id=self.pan.id, threshold=3)
+        rule.write({"scope": "all"})
+        self.assertFalse(rule.product_id)
+        with (
+            self.assertRaisesRegex(ValidationError, "same scope"),
+            self.env.cr.savepoint(),
+        ):
+            self._rule("Everything 4", threshold=4)
+            self._rule("Everything 5", threshold=5)
+
     def test_contradicting_rules_are_refused_naming_both(self):
         first = self._rule("Keep 20 for wholesale", threshold=20, action="hide")
         with (
@@ -237,7 +317,7 @@ class TestChannelRules(WholesalePoolCommon):
             first.threshold = -1
             first.flush_recordset()
 
-    def test_ten_thousand_products_in_a_few_queries(self):
+    def test_many_products_in_a_few_queries(self):
         products = self.env["product.product"].create(
             [
                 {
@@ -430,6 +510,53 @@ class TestChannelRules(WholesalePoolCommon):
     def test_a_sale_on_one_till_reaches_the_other_closing_mode(self):
         self._sale_on_one_till_reaches_the_other("closing", 5)
 
+    def test_changes_that_move_no_stock_are_announced_too(self):
+        self.open_new_session()
+        config = self.config
+
+        def announced():
+            messages = self._pushed(config)
+            self.env["bus.bus"].sudo().search([]).unlink()
+            return {pid for m in messages for pid in m.get("product_ids", [])}
+
+        announced()
+        # the category picks the rule
+        self.broom.categ_id = self.kitchen
+        self.assertIn(self.broom.id, announced())
+        # the ladder counts thresholds and tiles in steps
+        self.pan.product_tmpl_id._wholesale_set_ladder([{"name": "Box", "pieces": 6}])
+        self.assertIn(self.pan.id, announced())
+        # a confirmed sale's promise, with the guard off
+        self.env["ir.config_parameter"].set_param(
+            "wholesale_retail.oversell_guard", "0"
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.wholesaler.id,
+                "warehouse_id": self.warehouse.id,
+                "order_line": [
+                    (0, 0, {"product_id": self.kettle.id, "product_uom_qty": 5})
+                ],
+            }
+        )
+        order.action_confirm()
+        self.assertIn(self.kettle.id, announced())
+        move = order.picking_ids.move_ids
+        order.picking_ids.do_unreserve()
+        announced()
+        move.product_uom_qty = 3
+        self.assertIn(self.kettle.id, announced())
+
+    def test_pos_reads_only_its_company_products(self):
+        other = self.env["res.company"].create({"name": "WR Other Co"})
+        secret = self.env["product.product"].create(
+            {"name": "WR Secret", "is_storable": True, "company_id": other.id}
+        )
+        payload = self.config._wholesale_availability_payload(
+            [secret.id, self.broom.id]
+        )
+        self.assertEqual(list(payload), [self.broom.id])
+
     def test_cashier_reads_availability_and_nothing_else(self):
         cashier = new_test_user(
             self.env,
@@ -522,6 +649,7 @@ class TestChannelRules(WholesalePoolCommon):
                         "threshold": 0.0,
                         "scope": "all",
                         "is_warehouse_default": True,
+                        "channel_scope": "retail",
                         "channel_ids": [],
                     }
                 ],

@@ -31,6 +31,8 @@ const FETCH_CHUNK = 5000;
 const START_WAIT_MS = 5000;
 /** Bus messages arriving within this delay are answered by one call. */
 const PUSH_COALESCE_MS = 30;
+/** Delay before asking again the figures a failed call did not bring. */
+const PUSH_RETRY_MS = 5000;
 /** How long an addition waits for a product loaded a moment ago. */
 const LAZY_WAIT_MS = 3000;
 
@@ -223,12 +225,28 @@ patch(PosStore.prototype, {
         if (sync.pushTimer) {
             return;
         }
-        sync.pushTimer = setTimeout(() => {
+        this.wholesaleSchedulePushFetch(PUSH_COALESCE_MS);
+    },
+
+    /** Ask the figures of the pushed products after `delay`; on a failure ask again later. */
+    wholesaleSchedulePushFetch(delay) {
+        const sync = this.wholesaleSync;
+        if (sync.pushTimer) {
+            return;
+        }
+        sync.pushTimer = setTimeout(async () => {
             sync.pushTimer = null;
             const pushed = [...sync.pushedIds];
             sync.pushedIds.clear();
-            this.wholesaleFetchAvailability(pushed);
-        }, PUSH_COALESCE_MS);
+            if (!(await this.wholesaleFetchAvailability(pushed))) {
+                // offline or a server error: keep the ids for the next try
+                // (a reconnection also asks everything again)
+                for (const id of pushed) {
+                    sync.pushedIds.add(id);
+                }
+                this.wholesaleSchedulePushFetch(PUSH_RETRY_MS);
+            }
+        }, delay);
     },
 
     /** Products loaded after the start (search, barcode): fetch theirs too. */
@@ -340,8 +358,14 @@ patch(PosStore.prototype, {
             if (!entry || qty <= before + EPSILON || qty <= entry.qty + EPSILON) {
                 continue;
             }
-            if (WHOLESALE_BLOCKING_ACTIONS.has(entry.action)) {
+            // Offline, the figures may be old and the server accepts the order
+            // when it syncs: hide and block only warn then.
+            if (WHOLESALE_BLOCKING_ACTIONS.has(entry.action) && !this.data.network.offline) {
                 return { refused: { product, entry, qty }, warned: [] };
+            }
+            if (WHOLESALE_BLOCKING_ACTIONS.has(entry.action)) {
+                warned.push({ product, entry, qty });
+                continue;
             }
             if (entry.action === "warn") {
                 warned.push({ product, entry, qty });
