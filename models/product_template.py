@@ -324,8 +324,10 @@ class ProductTemplate(models.Model):
     def _wholesale_channel_rows(self):
         """``{template_id: [row]}``: one row per variant, channel and warehouse
         of the current company, with the sellable quantity and the rule."""
-        rows = {template.id: [] for template in self}
-        storable = self.filtered("is_storable").product_variant_ids
+        # rows of the saved products (a form being edited shows its saved figures)
+        origins = self._origin
+        rows = {template.id: [] for template in origins}
+        storable = origins.filtered("is_storable").product_variant_ids
         if not storable:
             return rows
         company = self.env.company
@@ -376,7 +378,7 @@ class ProductTemplate(models.Model):
     def _compute_wholesale_availability(self):
         rows = self._wholesale_channel_rows()
         for template in self:
-            template_rows = rows.get(template.id) or []
+            template_rows = rows.get(template._origin.id) or []
             template.wholesale_availability_summary = " · ".join(
                 f"{row['channel'].name}: {row['display']['qty']}"
                 for row in template_rows

@@ -261,7 +261,7 @@ class WholesaleStockPool(models.Model):
                 "cap_qtys": [float(qty) for qty in caps.values()],
             },
         )
-        result.update(self.env.cr.fetchall())
+        result.update((pid, qty or 0.0) for pid, qty in self.env.cr.fetchall())
         return result
 
     # ------------------------------------------------------------------
