@@ -327,9 +327,8 @@ def create_rules(env, warehouse, parents, leaves, product_ids):
     """A realistic rule set: an all-products rule for the warehouse, one
     category rule per 10 categories (parents and leaves), ~100 product rules,
     Carton thresholds on a few hundred products with a Carton step."""
-    templates = env["product.product"].browse(
-        product_ids[: max(1, len(product_ids) // 30)]
-    )
+    carton_ids = set(product_ids[: max(1, len(product_ids) // 30)])
+    templates = env["product.product"].browse(sorted(carton_ids))
     templates.product_tmpl_id._wholesale_set_ladder(
         [{"name": "Carton", "pieces": 24}], wholesale_step="Carton"
     )
@@ -365,7 +364,11 @@ def create_rules(env, warehouse, parents, leaves, product_ids):
                 "product_id": product_id,
                 "warehouse_id": warehouse.id if i % 2 else False,
                 "threshold": float(i % 7),
-                "threshold_unit": "Carton" if i % 5 == 0 else False,
+                # a product's rule counts in cartons only where it has them
+                # (a rule naming a step the product lacks is refused)
+                "threshold_unit": "Carton"
+                if i % 5 == 0 and product_id in carton_ids
+                else False,
                 "action": actions[i % 4],
             }
         )
