@@ -436,21 +436,29 @@ patch(PosStore.prototype, {
                 return result;
             }
             await this.wholesaleWaitForProducts(grown.map(([product]) => product));
-            const { refused, warned } = this.wholesaleCheckQuantities(
-                before,
-                grown.filter(([product]) => product)
-            );
-            if (refused) {
+            if (!this.wholesaleEnforce(before, grown.filter(([product]) => product))) {
                 this.wholesaleUndoAddition(order, linesBefore);
-                this.wholesaleShowRefusal(refused);
                 return undefined;
             }
-            this.wholesaleShowWarnings(warned);
         } catch (error) {
             // never let the display help break a sale
             console.warn("wholesale_retail: availability check failed", error);
         }
         return result;
+    },
+
+    /**
+     * Check `wanted` against this POS's figures (see wholesaleCheckQuantities):
+     * show the refusal and return false, or show the warnings and return true.
+     */
+    wholesaleEnforce(current, wanted) {
+        const { refused, warned } = this.wholesaleCheckQuantities(current, wanted);
+        if (refused) {
+            this.wholesaleShowRefusal(refused);
+            return false;
+        }
+        this.wholesaleShowWarnings(warned);
+        return true;
     },
 
     /** Put the order's lines back as they were in `linesBefore` ({uuid: qty}). */
@@ -496,12 +504,7 @@ patch(PosStore.prototype, {
             const wanted = [...deltas]
                 .filter(([product, delta]) => product && delta > EPSILON)
                 .map(([product, delta]) => [product, (current.get(product.id) || 0) + delta]);
-            const { refused, warned } = this.wholesaleCheckQuantities(current, wanted);
-            if (refused) {
-                this.wholesaleShowRefusal(refused);
-                return false;
-            }
-            this.wholesaleShowWarnings(warned);
+            return this.wholesaleEnforce(current, wanted);
         } catch (error) {
             console.warn("wholesale_retail: availability check failed", error);
         }
