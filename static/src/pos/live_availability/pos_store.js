@@ -378,34 +378,33 @@ patch(PosStore.prototype, {
         return this.env.utils.formatProductQty(qty, false);
     },
 
-    wholesaleShowRefusal({ product, entry, qty }) {
+    /** The values of a refusal or warning message about `product`. */
+    wholesaleMessageValues({ product, entry, qty }) {
+        return {
+            product: product.display_name,
+            available: this.wholesaleFormatQty(entry.qty),
+            unit: product.uom_id?.name || "",
+            rule: entry.rule || _t("none"),
+            requested: this.wholesaleFormatQty(qty),
+        };
+    },
+
+    wholesaleShowRefusal(refused) {
         this.dialog.add(AlertDialog, {
             title: _t("Not enough stock"),
             body: _t(
                 "%(product)s: this point of sale may sell %(available)s %(unit)s (rule: %(rule)s). The order cannot hold %(requested)s %(unit)s.",
-                {
-                    product: product.display_name,
-                    available: this.wholesaleFormatQty(entry.qty),
-                    unit: product.uom_id?.name || "",
-                    rule: entry.rule || _t("none"),
-                    requested: this.wholesaleFormatQty(qty),
-                }
+                this.wholesaleMessageValues(refused)
             ),
         });
     },
 
     wholesaleShowWarnings(warned) {
-        for (const { product, entry, qty } of warned) {
+        for (const warning of warned) {
             this.notification.add(
                 _t(
                     "%(product)s: this point of sale should sell no more than %(available)s %(unit)s (rule: %(rule)s); the order holds %(requested)s %(unit)s.",
-                    {
-                        product: product.display_name,
-                        available: this.wholesaleFormatQty(entry.qty),
-                        unit: product.uom_id?.name || "",
-                        rule: entry.rule || _t("none"),
-                        requested: this.wholesaleFormatQty(qty),
-                    }
+                    this.wholesaleMessageValues(warning)
                 ),
                 { type: "warning", title: _t("Low stock") }
             );
