@@ -637,6 +637,8 @@ class _Loader:
                 "tax_calculation_rounding_method": "round_per_line",
             }
         )
+        # the monthly report's month runs in the shop's own time zone
+        self.company.partner_id.tz = "America/Los_Angeles"
         self.warehouse.name = "Dragon Mart Warehouse"
         settings = env["res.config.settings"].create(
             {"group_uom": True, "group_product_pricelist": True}

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -10,6 +11,21 @@ class ResCompany(models.Model):
         help="Products with fewer pieces on hand than this are listed as low in "
         "stock on the Wholesale & Retail overview.",
     )
+
+    wholesale_slow_movers_limit = fields.Integer(
+        string="Slow Movers Listed",
+        default=20,
+        help="How many slow and top movers the monthly report lists on screen, "
+        "in the PDF and in the email; the XLSX ranks them all.",
+    )
+
+    @api.constrains("wholesale_slow_movers_limit")
+    def _check_wholesale_slow_movers_limit(self):
+        for company in self:
+            if company.wholesale_slow_movers_limit < 1:
+                raise ValidationError(
+                    self.env._("The monthly report lists at least one slow mover.")
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -8,3 +8,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.wholesale_low_stock_threshold",
         readonly=False,
     )
+    wholesale_slow_movers_limit = fields.Integer(
+        related="company_id.wholesale_slow_movers_limit",
+        readonly=False,
+    )

@@ -12,6 +12,46 @@ class SaleOrder(models.Model):
         related="partner_id.commercial_partner_id.wholesale_customer",
         string="Wholesale Order",
     )
+    wholesale_channel_id = fields.Many2one(
+        "wholesale.sales.channel",
+        string="Sales Channel",
+        compute="_compute_wholesale_channel_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        check_company=True,
+        domain="[('kind', '!=', 'pos')]",
+        help="Where the order was taken: the wholesale desk, or the web shop or "
+        "marketplace it came from. The monthly report counts the order in this "
+        "channel.",
+    )
+
+    @api.depends("team_id", "company_id")
+    def _compute_wholesale_channel_id(self):
+        channels = self.env["wholesale.sales.channel"]
+        for order in self:
+            if not order.company_id:
+                continue
+            current = order.wholesale_channel_id
+            if (
+                current
+                and current.company_id == order.company_id
+                and (not current.team_id or current.team_id == order.team_id)
+            ):
+                continue
+            # A channel's sales team claims the order; else the desk.
+            by_team = order.team_id and channels.search(
+                [
+                    ("company_id", "=", order.company_id.id),
+                    ("team_id", "=", order.team_id.id),
+                    ("kind", "!=", "pos"),
+                ],
+                limit=1,
+            )
+            order.wholesale_channel_id = by_team or channels._wholesale_desk(
+                order.company_id
+            )
 
     def action_confirm(self):
         wholesale = self.filtered("wholesale_customer")

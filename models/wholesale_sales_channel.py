@@ -28,7 +28,12 @@ class WholesaleSalesChannel(models.Model):
         default=lambda self: self.env.company,
     )
     kind = fields.Selection(
-        [("pos", "Point of Sale"), ("wholesale", "Wholesale Desk")],
+        [
+            ("pos", "Point of Sale"),
+            ("wholesale", "Wholesale Desk"),
+            ("web", "Web Shop"),
+            ("marketplace", "Marketplace"),
+        ],
         required=True,
         default="pos",
     )
@@ -53,6 +58,14 @@ class WholesaleSalesChannel(models.Model):
         check_company=True,
         help="The warehouse this channel sells from. A point of sale sells from "
         "the warehouse of its operation type.",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        check_company=True,
+        help="Sale orders of this sales team belong to this channel (a web "
+        "shop's orders carry its team). Orders of no channel's team belong to "
+        "the wholesale desk.",
     )
     buffer_qty = fields.Float(
         string="Buffer",

@@ -56,13 +56,13 @@ class MonthlyReportXlsx(models.AbstractModel):
         summary_cols = [
             (_("Channel"), "text", 14),
             (_("Gross Sales"), "money", 14),
-            (_("Returns"), "money", 12),
+            (_("Refunds"), "money", 12),
             (_("Revenue"), "money", 14),
             (_("Cost of Goods Sold"), "money", 14),
             (_("Gross Margin"), "money", 14),
             (_("Margin %"), "percent", 10),
             (_("Pieces Sold"), "qty", 12),
-            (_("Cartons Sold"), "qty", 12),
+            (_("Whole Cartons Sold"), "int", 12),
             (_("Pieces Returned"), "qty", 12),
             (_("Return Rate (value) %"), "percent", 12),
             (_("Return Rate (units) %"), "percent", 12),
@@ -83,13 +83,28 @@ class MonthlyReportXlsx(models.AbstractModel):
                 row.returned_qty,
                 row.return_rate_value,
                 row.return_rate_qty,
-                row.avg_stock_value,
-                row.turnover_days,
+                row.avg_stock_value if row.is_total else None,
+                row.turnover_days if row.is_total else None,
             ]
             for row in report.summary_ids
         ]
-        channel_labels = dict(
-            report.line_ids._fields["channel"]._description_selection(self.env)
+        summary_rows.append([None] * len(summary_cols))
+        summary_rows.append(
+            [
+                _("Checked against Odoo's %(analysis)s", analysis=report.check_source),
+                None,
+                None,
+                report.check_revenue,
+                None,
+                None,
+                None,
+                report.check_qty,
+            ]
+            + [None] * (len(summary_cols) - 8)
+        )
+        summary_rows.append(
+            [_("Difference"), None, None, report.check_difference]
+            + [None] * (len(summary_cols) - 4)
         )
         line_cols = [
             (_("Channel"), "text", 12),
@@ -97,20 +112,21 @@ class MonthlyReportXlsx(models.AbstractModel):
             (_("Product"), "text", 32),
             (_("Product Category"), "text", 18),
             (_("Gross Sales"), "money", 13),
-            (_("Returns"), "money", 12),
+            (_("Refunds"), "money", 12),
             (_("Revenue"), "money", 13),
             (_("Cost of Goods Sold"), "money", 13),
             (_("Gross Margin"), "money", 13),
             (_("Margin %"), "percent", 10),
             (_("Pieces Sold"), "qty", 11),
-            (_("Cartons Sold"), "qty", 11),
+            (_("Whole Cartons"), "int", 11),
+            (_("Loose Pieces"), "qty", 11),
             (_("Pieces Returned"), "qty", 11),
         ]
         lines = report.line_ids
         lines.product_id.fetch(["default_code", "display_name"])
         line_rows = [
             [
-                channel_labels.get(line.channel, line.channel),
+                line.channel_id.name,
                 line.product_id.default_code or "",
                 line.product_id.display_name,
                 line.categ_id.display_name or "",
@@ -122,6 +138,7 @@ class MonthlyReportXlsx(models.AbstractModel):
                 line.margin_percent,
                 line.qty_sold,
                 line.qty_cartons,
+                line.qty_loose,
                 line.returned_qty,
             ]
             for line in lines
@@ -133,7 +150,9 @@ class MonthlyReportXlsx(models.AbstractModel):
             (_("Days of Cover"), "days", 11),
             (_("No Sales"), "text", 9),
             (_("Pieces Sold"), "qty", 11),
+            (_("Opening Stock"), "qty", 11),
             (_("Closing Stock"), "qty", 11),
+            (_("Unit Cost"), "money", 11),
             (_("Stock Value Tied Up"), "money", 14),
             (_("Average Stock Value"), "money", 14),
             (_("Last Sale Date"), "date", 12),
@@ -144,10 +163,12 @@ class MonthlyReportXlsx(models.AbstractModel):
                 rec.slow_rank,
                 rec.product_id.default_code or "",
                 rec.product_id.display_name,
-                rec.days_of_cover,
+                None if rec.no_sales else rec.days_of_cover,
                 yes if rec.no_sales else no,
                 rec.qty_sold,
+                rec.opening_qty,
                 rec.closing_qty,
+                rec.unit_cost,
                 rec.stock_value,
                 rec.avg_stock_value,
                 rec.last_sale_date or None,
@@ -159,7 +180,8 @@ class MonthlyReportXlsx(models.AbstractModel):
             (_("Internal Reference"), "text", 14),
             (_("Product"), "text", 32),
             (_("Pieces Sold"), "qty", 11),
-            (_("Cartons Sold"), "qty", 11),
+            (_("Whole Cartons"), "int", 11),
+            (_("Loose Pieces"), "qty", 11),
             (_("Revenue"), "money", 13),
             (_("Gross Margin"), "money", 13),
             (_("Closing Stock"), "qty", 11),
@@ -172,14 +194,19 @@ class MonthlyReportXlsx(models.AbstractModel):
                 rec.product_id.display_name,
                 rec.qty_sold,
                 rec.qty_cartons,
+                rec.qty_loose,
                 rec.revenue,
                 rec.revenue - rec.cogs,
                 rec.closing_qty,
-                rec.days_of_cover,
+                None if rec.no_sales else rec.days_of_cover,
             ]
             for rec in report.product_ids.filtered("top_rank").sorted("top_rank")
         ]
+        kinds = dict(
+            report.adjustment_ids._fields["kind"]._description_selection(self.env)
+        )
         adj_cols = [
+            (_("Kind"), "text", 18),
             (_("Date"), "datetime", 16),
             (_("Internal Reference"), "text", 14),
             (_("Product"), "text", 32),
@@ -191,7 +218,10 @@ class MonthlyReportXlsx(models.AbstractModel):
         ]
         adj_rows = [
             [
-                adj.date,
+                kinds.get(adj.kind, adj.kind),
+                fields.Datetime.context_timestamp(
+                    self.with_context(tz=report.tz), adj.date
+                ).replace(tzinfo=None),
                 adj.product_id.default_code or "",
                 adj.product_id.display_name,
                 adj.location_id.display_name or "",

@@ -1,10 +1,12 @@
 import io
 import uuid
+from collections import defaultdict
 from datetime import date
 
 import openpyxl
 
 from odoo.exceptions import AccessError
+from odoo.fields import Command
 from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
@@ -23,9 +25,9 @@ class TestMonthlyReport(TestPoSCommon):
 
     March 2025, company currency, all moves in WH/Stock:
 
-    * Kettle (price 25, cost 15, packagings: carton of 12, pallet of 480),
-      Fan (price 40, cost 30, no packaging); 100 kettles and 50 fans
-      counted on 20 Feb.
+    * Kettle (price 25, cost 15, a ladder: carton of 12 = its wholesale unit,
+      pallet of 480), Fan (price 40, cost 30, no ladder); 100 kettles and 50
+      fans counted on 20 Feb (their opening stock).
     * SO1 5 Mar: 2 cartons of kettles at 264 a carton, delivered.
     * SO2 8 Mar, in EUR (2 EUR = 1 company unit): 10 fans at 80 EUR, delivered.
     * Return 10 Mar: 6 kettles of SO1 come back.
@@ -45,14 +47,23 @@ class TestMonthlyReport(TestPoSCommon):
         cls.warehouse = cls.company_data["default_warehouse"]
         cls.stock = cls.warehouse.lot_stock_id
         unit = cls.env.ref("uom.product_uom_unit")
-        cls.carton = cls.env["uom.uom"].create(
-            {"name": "WR Carton 12", "relative_factor": 12, "relative_uom_id": unit.id}
-        )
-        cls.pallet = cls.env["uom.uom"].create(
-            {"name": "WR Pallet", "relative_factor": 480, "relative_uom_id": unit.id}
-        )
         cls.kettle = cls.create_product("WR Kettle", cls.categ_basic, 25.0, 15.0)
-        cls.kettle.uom_ids = cls.carton | cls.pallet
+        steps = cls.env["wholesale.unit.step"].create(
+            [
+                {
+                    "product_tmpl_id": cls.kettle.product_tmpl_id.id,
+                    "name": "Carton",
+                    "pieces": 12,
+                    "is_wholesale_unit": True,
+                },
+                {
+                    "product_tmpl_id": cls.kettle.product_tmpl_id.id,
+                    "name": "Pallet",
+                    "pieces": 480,
+                },
+            ]
+        )
+        cls.carton = steps[0].uom_id
         cls.fan = cls.create_product("WR Fan", cls.categ_basic, 40.0, 30.0)
         cls.wholesaler = cls.env["res.partner"].create({"name": "WR Sub-distributor"})
         cls.env["res.currency.rate"].create(
@@ -185,6 +196,26 @@ class TestMonthlyReport(TestPoSCommon):
         report.action_compute()
         return report
 
+    def _rows(self, report):
+        return {
+            "total" if row.is_total else row.channel_id: row
+            for row in report.summary_ids
+        }
+
+    def _sale_analysis(self, domain, groupby=()):
+        """Odoo's own Sales Analysis for March 2025 (UTC company)."""
+        return self.env["sale.report"]._read_group(
+            [
+                ("company_id", "=", self.company.id),
+                ("date", ">=", "2025-03-01"),
+                ("date", "<", "2025-04-01"),
+                ("state", "in", ["sale", "paid", "done", "invoiced"]),
+                *domain,
+            ],
+            list(groupby),
+            ["price_subtotal:sum", "product_uom_qty:sum", "margin:sum"],
+        )
+
     # -- tests ---------------------------------------------------------------
 
     def test_figures_by_hand(self):
@@ -192,31 +223,35 @@ class TestMonthlyReport(TestPoSCommon):
         report = self._report()
         self.assertEqual(report.date_from, date(2025, 3, 1))
         self.assertEqual(report.days, DAYS)
-        rows = {row.channel: row for row in report.summary_ids}
-        self.assertEqual(set(rows), {"wholesale", "retail", "total"})
-        # wholesale: SO1 2 x 264 (cost 2 x 12 x 15), SO2 800 EUR / 2 (cost 10 x 30)
-        # minus the return of 6 kettles at 264 / 12 = 22 (cost 15)
+        self.assertEqual(report.tz, "UTC")
+        desk = self.env["wholesale.sales.channel"]._wholesale_desk(self.company)
+        counter = self.config._wholesale_channel()
+        rows = self._rows(report)
+        self.assertEqual(set(rows), {desk, counter, "total"})
+        self.assertEqual(report.summary_ids[-1], rows["total"])
+        # the desk, ordered basis: SO1 2 x 264 (cost 2 x 12 x 15), SO2 800 EUR
+        # / 2 (cost 10 x 30). The 6 kettles that came back are returned pieces;
+        # no credit note refunded them, so revenue keeps them.
         self.assertRecordValues(
-            rows["wholesale"],
+            rows[desk],
             [
                 {
                     "gross_revenue": 528 + 400,
-                    "returned_value": 6 * 22,
-                    "revenue": 528 + 400 - 132,
-                    "cogs": 360 + 300 - 90,
-                    "margin": 796 - 570,
+                    "returned_value": 0,
+                    "revenue": 928,
+                    "cogs": 360 + 300,
+                    "margin": 928 - 660,
                     "gross_qty": 24 + 10,
                     "returned_qty": 6,
-                    "qty_sold": 28,
-                    "qty_cartons": 18 / 12,
+                    "qty_sold": 34,
+                    "qty_cartons": 2,  # SO1's 24 kettles; fans have no carton
                 }
             ],
         )
-        self.assertAlmostEqual(rows["wholesale"].return_rate_value, 100 * 132 / 928)
-        self.assertAlmostEqual(rows["wholesale"].return_rate_qty, 100 * 6 / 34)
-        # retail: 5 x 25 + 2 x 40, 3 x 25, refund 1 x 25
+        self.assertAlmostEqual(rows[desk].return_rate_qty, 100 * 6 / 34)
+        # the counter: 5 x 25 + 2 x 40, 3 x 25, refund 1 x 25
         self.assertRecordValues(
-            rows["retail"],
+            rows[counter],
             [
                 {
                     "gross_revenue": 205 + 75,
@@ -227,18 +262,18 @@ class TestMonthlyReport(TestPoSCommon):
                     "gross_qty": 10,
                     "returned_qty": 1,
                     "qty_sold": 9,
-                    "qty_cartons": 7 / 12,
+                    "qty_cartons": 0,  # 7 kettles: no whole carton
                 }
             ],
         )
         total = rows["total"]
-        self.assertAlmostEqual(total.revenue, 1051)
-        self.assertAlmostEqual(total.cogs, 735)
-        self.assertAlmostEqual(total.margin, 316)
-        self.assertAlmostEqual(total.margin_percent, 100 * 316 / 1051)
-        self.assertAlmostEqual(report.margin_percent, 100 * 316 / 1051)
-        self.assertAlmostEqual(total.return_rate_value, 100 * (132 + 25) / 1208)
-        # time-weighted stock over March, valued at cost
+        self.assertAlmostEqual(total.revenue, 1183)
+        self.assertAlmostEqual(total.cogs, 825)
+        self.assertAlmostEqual(total.margin, 358)
+        self.assertAlmostEqual(report.margin_percent, 100 * 358 / 1183)
+        self.assertAlmostEqual(total.return_rate_value, 100 * 25 / 1208)
+        self.assertAlmostEqual(total.return_rate_qty, 100 * 7 / 44)
+        # time-weighted stock over March, valued at March's cost
         kettle_avg = 100 + (
             -24 * weight(5)
             + 6 * weight(10)
@@ -249,21 +284,28 @@ class TestMonthlyReport(TestPoSCommon):
         )
         fan_avg = 50 - 10 * weight(8) - 2 * weight(12)
         avg_value = 15 * kettle_avg + 30 * fan_avg
+        self.assertAlmostEqual(report.avg_stock_value, avg_value, places=2)
         self.assertAlmostEqual(total.avg_stock_value, avg_value, places=2)
-        self.assertAlmostEqual(total.turnover_days, avg_value / (735 / DAYS), places=4)
-        self.assertAlmostEqual(
-            rows["retail"].turnover_days, avg_value / (165 / DAYS), places=4
-        )
-        # movers: kettle 25 sold, 70 left; fan 12 sold, 38 left
+        # both products are stocked: turnover = average value / daily cost
+        self.assertAlmostEqual(report.stocked_cogs, 825)
+        self.assertAlmostEqual(report.turnover_days, avg_value / (825 / DAYS), 4)
+        self.assertFalse(rows[desk].turnover_days)  # no per-channel turnover
+        self.assertAlmostEqual(report.opening_stock_value, 100 * 15 + 50 * 30)
+        self.assertAlmostEqual(report.closing_stock_value, 70 * 15 + 38 * 30)
+        # movers: kettle 31 sold (2 cartons + 7), 70 left; fan 12 sold, 38 left
         movers = {rec.product_id: rec for rec in report.product_ids}
         kettle, fan = movers[self.kettle], movers[self.fan]
         self.assertRecordValues(
             kettle | fan,
             [
                 {
-                    "qty_sold": 25,
+                    "qty_sold": 31,
+                    "qty_cartons": 2,
+                    "qty_loose": 7,
+                    "cartons_label": "2 cartons + 7 pcs",
                     "closing_qty": 70,
                     "opening_qty": 100,
+                    "unit_cost": 15,
                     "stock_value": 70 * 15,
                     "slow_rank": 2,
                     "top_rank": 1,
@@ -272,8 +314,12 @@ class TestMonthlyReport(TestPoSCommon):
                 },
                 {
                     "qty_sold": 12,
+                    "qty_cartons": 0,
+                    "qty_loose": 12,
+                    "cartons_label": "12 pcs",
                     "closing_qty": 38,
                     "opening_qty": 50,
+                    "unit_cost": 30,
                     "stock_value": 38 * 30,
                     "slow_rank": 1,
                     "top_rank": 2,
@@ -282,14 +328,19 @@ class TestMonthlyReport(TestPoSCommon):
                 },
             ],
         )
-        self.assertAlmostEqual(kettle.days_of_cover, 70 / (25 / DAYS))
+        self.assertAlmostEqual(kettle.days_of_cover, 70 / (31 / DAYS))
+        self.assertEqual(kettle.cover_label, "%.1f" % (70 / (31 / DAYS)))
         self.assertAlmostEqual(fan.days_of_cover, 38 / (12 / DAYS))
         self.assertAlmostEqual(kettle.avg_qty, kettle_avg, places=4)
+        self.assertAlmostEqual(
+            kettle.turnover_days, 15 * kettle_avg / ((360 + 105) / DAYS), 4
+        )
         # reconciliation: one count of the month (the February one is out)
         self.assertRecordValues(
             report.adjustment_ids,
             [
                 {
+                    "kind": "difference",
                     "product_id": self.kettle.id,
                     "location_id": self.stock.id,
                     "book_qty": 75,
@@ -300,21 +351,298 @@ class TestMonthlyReport(TestPoSCommon):
             ],
         )
         self.assertAlmostEqual(report.adjustment_value, -75)
+        self.assertFalse(report.opening_load_value)
         lines = report.line_ids.filtered(lambda l: l.product_id == self.kettle)
-        self.assertEqual(sorted(lines.mapped("channel")), ["retail", "wholesale"])
+        self.assertEqual(lines.channel_id, desk | counter)
+
+    def test_ordered_basis_equals_sales_analysis(self):
+        """Each figure of the ordered basis is Odoo's Sales Analysis for the
+        same filters, channel by channel, and the report says so."""
+        report = self._report()
+        self.assertEqual(report.check_source, "Sales Analysis")
+        self.assertAlmostEqual(report.check_revenue, 1183)
+        self.assertAlmostEqual(report.check_qty, 43)
+        self.assertAlmostEqual(report.check_difference, 0)
+        analysis = {
+            channel: (revenue, qty)
+            for channel, revenue, qty, _margin in self._sale_analysis(
+                [], ["wholesale_channel_id"]
+            )
+        }
+        rows = self._rows(report)
+        self.assertEqual(set(analysis), set(rows) - {"total"})
+        for channel, (revenue, qty) in analysis.items():
+            self.assertAlmostEqual(rows[channel].revenue, revenue)
+            self.assertAlmostEqual(rows[channel].qty_sold, qty)
+        desk = self.env["wholesale.sales.channel"]._wholesale_desk(self.company)
+        [(_revenue, _qty, desk_margin)] = self._sale_analysis(
+            [("wholesale_channel_id", "=", desk.id)]
+        )
+        self.assertAlmostEqual(rows[desk].margin, desk_margin)
+        # per product, as the Sales Analysis pivot by product shows it
+        by_product = defaultdict(float)
+        for line in report.line_ids:
+            by_product[line.product_id] += line.revenue
+        for product, revenue, _qty, _margin in self._sale_analysis([], ["product_id"]):
+            self.assertAlmostEqual(by_product[product], revenue)
+        # the point of sale's own analysis agrees on the counter
+        [(pos_revenue,)] = self.env["report.pos.order"]._read_group(
+            [("config_id", "=", self.config.id)], [], ["price_subtotal_excl:sum"]
+        )
+        self.assertAlmostEqual(rows[self.config._wholesale_channel()].revenue, 255)
+        self.assertAlmostEqual(pos_revenue, 255)
+
+    def test_web_shop_order_lands_in_its_channel(self):
+        team = self.env["crm.team"].create({"name": "WR Web Team"})
+        web = self.env["wholesale.sales.channel"].create(
+            {"name": "WR Web Shop", "kind": "web", "team_id": team.id}
+        )
+        self.assertTrue(web.is_retail)
+        with freeze_time("2025-03-18 12:00:00"):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": self.wholesaler.id,
+                    "team_id": team.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.fan.id,
+                                "product_uom_qty": 3,
+                                "price_unit": 45.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            self.assertEqual(order.wholesale_channel_id, web)
+            order.action_confirm()
+        report = self._report()
+        rows = self._rows(report)
+        desk = self.env["wholesale.sales.channel"]._wholesale_desk(self.company)
+        self.assertAlmostEqual(rows[web].revenue, 135)
+        self.assertAlmostEqual(rows[web].qty_sold, 3)
+        self.assertAlmostEqual(rows[desk].revenue, 928)  # not in wholesale
+        self.assertAlmostEqual(report.check_difference, 0)
+        # the filter by channel: the web shop alone, checked the same way
+        alone = self._report(channel_ids=[Command.set(web.ids)])
+        self.assertEqual(alone.summary_ids.channel_id, web)
+        self.assertAlmostEqual(alone.revenue, 135)
+        self.assertAlmostEqual(alone.check_revenue, 135)
+        # a salesperson without inventory rights takes an order: the desk's
+        salesman = new_test_user(
+            self.env,
+            login="wr_report_salesman",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+        )
+        quote = (
+            self.env["sale.order"]
+            .with_user(salesman)
+            .create({"partner_id": self.wholesaler.id, "team_id": False})
+        )
+        self.assertEqual(quote.wholesale_channel_id, desk)
+
+    def test_invoiced_basis_and_price_only_credit_note(self):
+        with freeze_time("2025-03-20 12:00:00"):
+            invoice = self.so1._create_invoices()
+            invoice.invoice_date = "2025-03-20"
+            invoice.action_post()
+        with freeze_time("2025-03-25 12:00:00"):
+            # a price correction: 10 off, no goods come back
+            credit = self.env["account.move"].create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": self.wholesaler.id,
+                    "invoice_date": "2025-03-25",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.kettle.id,
+                                "quantity": 1,
+                                "price_unit": 10.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            credit.action_post()
+        report = self._report(revenue_basis="invoiced")
+        rows = self._rows(report)
+        desk = self.env["wholesale.sales.channel"]._wholesale_desk(self.company)
+        counter = self.config._wholesale_channel()
+        # SO1 invoiced 528, the credit note takes 10 off; SO2 is not invoiced
+        self.assertAlmostEqual(rows[desk].gross_revenue, 528)
+        self.assertAlmostEqual(rows[desk].returned_value, 10)
+        self.assertAlmostEqual(rows[desk].revenue, 518)
+        # cost of goods = the values recorded on the month's moves to and from
+        # the desk's customers: 24 kettles and 10 fans out, 6 kettles back
+        moves = (self.so1 | self.so2).picking_ids.move_ids | self.env[
+            "stock.move"
+        ].search([("origin_returned_move_id", "in", self.so1.picking_ids.move_ids.ids)])
+        recorded = sum(
+            move.value * (1 if move.location_dest_id.usage == "customer" else -1)
+            for move in moves
+        )
+        self.assertAlmostEqual(recorded, 360 + 300 - 90)
+        self.assertAlmostEqual(rows[desk].cogs, recorded)
+        # POS orders are paid up front: the same on both bases
+        self.assertAlmostEqual(rows[counter].revenue, 255)
+        self.assertAlmostEqual(rows[counter].cogs, 165)
+        self.assertEqual(
+            report.check_source, "Invoicing Analysis + Point of Sale Analysis"
+        )
+        [(invoiced,)] = self.env["account.invoice.report"]._read_group(
+            [
+                ("company_id", "=", self.company.id),
+                ("state", "=", "posted"),
+                ("move_type", "in", ["out_invoice", "out_refund"]),
+                ("invoice_date", ">=", "2025-03-01"),
+                ("invoice_date", "<=", "2025-03-31"),
+            ],
+            [],
+            ["price_subtotal:sum"],
+        )
+        self.assertAlmostEqual(invoiced, 518)
+        self.assertAlmostEqual(report.check_revenue, 518 + 255)
+        self.assertAlmostEqual(report.revenue, 518 + 255)
+        self.assertAlmostEqual(report.check_difference, 0)
+        # the ordered basis does not see credit notes
+        self.assertAlmostEqual(self._report().revenue, 1183)
+
+    def test_past_month_keeps_its_cost(self):
+        """March is valued at March's cost after the standard price changed."""
+        with freeze_time("2025-04-10 12:00:00"):
+            self.kettle.standard_price = 20.0
+        march = self._report()
+        kettle = march.product_ids.filtered(lambda r: r.product_id == self.kettle)
+        self.assertEqual(kettle.unit_cost, 15)
+        self.assertAlmostEqual(kettle.stock_value, 70 * 15)
+        self.assertAlmostEqual(march.closing_stock_value, 70 * 15 + 38 * 30)
+        april = self._report(date_from="2025-04-01")
+        kettle = april.product_ids.filtered(lambda r: r.product_id == self.kettle)
+        self.assertEqual(kettle.unit_cost, 20)
+        self.assertAlmostEqual(kettle.stock_value, 70 * 20)
+        self.assertAlmostEqual(kettle.opening_value, 70 * 15)
+
+    def test_month_bounds_in_the_company_time_zone(self):
+        """23:30 on 31 March in Los Angeles is 1 April in UTC: it is March's,
+        on screen and in the email, whatever the user's time zone."""
+        self.company.partner_id.tz = "America/Los_Angeles"
+        with freeze_time("2025-04-01 06:30:00"):  # 31 March 23:30 local
+            late = self._sell(self.fan, 1, self.env.ref("uom.product_uom_unit"), 40.0)
+        with freeze_time("2025-03-01 07:30:00"):  # 28 February 23:30 local
+            early = self._sell(self.fan, 1, self.env.ref("uom.product_uom_unit"), 40.0)
+        self.assertEqual(late.date_order.day, 1)
+        report = self._report()
+        self.assertEqual(report.tz, "America/Los_Angeles")
+        self.assertAlmostEqual(report.revenue, 1183 + 40)
+        self.assertAlmostEqual(report.check_difference, 0)
+        self.env.user.tz = "Asia/Bangkok"
+        self.assertAlmostEqual(self._report().revenue, 1183 + 40)
+        mails = self.env["wholesale.monthly.report"]._cron_send_monthly_report(
+            companies=self.company, today=date(2025, 4, 1)
+        )
+        self.assertTrue(mails)
+        sent = self.env["wholesale.monthly.report"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("date_from", "=", "2025-03-01"),
+                ("channel_ids", "=", False),
+                ("revenue_basis", "=", "ordered"),
+            ]
+        )
+        self.assertAlmostEqual(sent[:1].revenue, 1183 + 40)
+        february = self._report(date_from="2025-02-01")
+        self.assertAlmostEqual(february.revenue, 40)
+        self.assertTrue(early)
+        # the cron asks for last month in the company's time zone: at 06:30 UTC
+        # on 1 April it is still 31 March in Los Angeles
+        model = self.env["wholesale.monthly.report"]
+        with freeze_time("2025-04-01 06:30:00"):
+            self.assertEqual(model._last_month_of(self.company), date(2025, 2, 1))
+        with freeze_time("2025-04-01 08:30:00"):
+            self.assertEqual(model._last_month_of(self.company), date(2025, 3, 1))
+
+    def test_opening_stock_is_not_a_difference(self):
+        february = self._report(date_from="2025-02-01")
+        self.assertEqual(
+            set(february.adjustment_ids.mapped("kind")), {"opening"}, "first counts"
+        )
+        self.assertFalse(february.adjustment_value)
+        self.assertAlmostEqual(february.opening_load_value, 100 * 15 + 50 * 30)
+
+    def test_slow_movers_top_n_and_no_sales(self):
+        idle = self.create_product("WR Idle Lamp", self.categ_basic, 9.0, 4.0)
+        with freeze_time("2025-02-20 12:00:00"):
+            self._count(idle, 30)
+        self.company.wholesale_slow_movers_limit = 1
+        report = self._report()
+        idle_row = report.product_ids.filtered(lambda r: r.product_id == idle)
+        self.assertRecordValues(
+            idle_row,
+            [{"no_sales": True, "slow_rank": 1, "days_of_cover": 0, "top_rank": 0}],
+        )
+        self.assertEqual(idle_row.cover_label, "no sales")
+        self.assertEqual(report.slow_mover_ids, idle_row)
+        self.assertEqual(report.top_mover_ids.product_id, self.kettle)
+        self.assertEqual(report._slow_movers(), idle_row)
+        # the XLSX ranks every product
+        workbook = openpyxl.load_workbook(io.BytesIO(report._render_xlsx()))
+        slow = workbook["Slow Movers"]
+        self.assertEqual([slow.cell(r, 1).value for r in range(5, 8)], [1, 2, 3])
+        self.assertEqual(slow["C5"].value, "WR Idle Lamp")
+        self.assertEqual(slow["E5"].value, "Yes")
+        self.assertIsNone(slow["D5"].value)  # no cover figure without sales
+
+    def test_failing_company_does_not_stop_the_others(self):
+        company_b = self.env["res.company"].create({"name": "WR Company B"})
+        self.env.user.company_ids |= company_b
+        # a real failure: an unknown time zone on company B's address
+        self.env.cr.execute(
+            "UPDATE res_partner SET tz = 'Mars/Olympus' WHERE id = %s",
+            [company_b.partner_id.id],
+        )
+        company_b.partner_id.invalidate_recordset(["tz"])
+        with self.assertLogs(
+            "odoo.addons.wholesale_retail.reports.monthly_report_exports", "ERROR"
+        ) as logs:
+            mails = (
+                self.env["wholesale.monthly.report"]
+                .with_context(force_report_rendering=False)
+                ._cron_send_monthly_report(
+                    companies=company_b | self.company, today=date(2025, 4, 1)
+                )
+            )
+        self.assertIn("WR Company B", logs.output[0])
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails.model, "wholesale.monthly.report")
+        report = self.env["wholesale.monthly.report"].browse(mails.res_id)
+        self.assertEqual(report.company_id, self.company)
+        self.assertAlmostEqual(report.revenue, 1183)
+        self.assertFalse(
+            self.env["wholesale.monthly.report"].search(
+                [("company_id", "=", company_b.id)]
+            )
+        )
 
     def test_filters_channel_warehouse_company(self):
-        retail = self._report(channels="retail")
-        self.assertEqual(retail.summary_ids.mapped("channel"), ["retail", "total"])
+        counter = self.config._wholesale_channel()
+        retail = self._report(channel_ids=[Command.set(counter.ids)])
+        self.assertEqual(retail.summary_ids.channel_id, counter)
         self.assertAlmostEqual(retail.revenue, 255)
-        self.assertFalse(retail.line_ids.filtered(lambda l: l.channel == "wholesale"))
+        self.assertAlmostEqual(retail.check_difference, 0)
+        self.assertEqual(retail.line_ids.channel_id, counter)
         empty_wh = self.env["stock.warehouse"].create(
             {"name": "WR Empty", "code": "WRE", "company_id": self.company.id}
         )
         other = self._report(warehouse_ids=[(6, 0, empty_wh.ids)])
         self.assertFalse(other.revenue)
+        self.assertFalse(other.check_revenue)
         self.assertFalse(other.product_ids)
         self.assertFalse(other.adjustment_ids)
+        self.assertEqual(len(other.summary_ids), 1)  # the total alone
         # a user of the company sees it; a report of another company is refused
         user = new_test_user(
             self.env,
@@ -329,7 +657,7 @@ class TestMonthlyReport(TestPoSCommon):
             .create({"date_from": "2025-03-01"})
         )
         mine.action_compute()
-        self.assertAlmostEqual(mine.revenue, 1051)
+        self.assertAlmostEqual(mine.revenue, 1183)
         company_b = self.env["res.company"].create({"name": "WR Company B"})
         foreign = (
             self.env["wholesale.monthly.report"]
@@ -370,17 +698,22 @@ class TestMonthlyReport(TestPoSCommon):
         by_channel = {
             summary.cell(row, 1).value: row for row in range(5, summary.max_row + 1)
         }
-        self.assertEqual(set(by_channel), {"Wholesale", "Retail", "Total"})
+        desk = self.env["wholesale.sales.channel"]._wholesale_desk(self.company)
+        self.assertLessEqual(
+            {desk.name, self.config.name, "Total", "Difference"}, set(by_channel)
+        )
         total_revenue = summary.cell(by_channel["Total"], 4).value
         self.assertIsInstance(total_revenue, float | int)
-        self.assertAlmostEqual(total_revenue, 1051)
-        self.assertAlmostEqual(summary.cell(by_channel["Wholesale"], 5).value, 570)
+        self.assertAlmostEqual(total_revenue, 1183)
+        self.assertAlmostEqual(summary.cell(by_channel[desk.name], 5).value, 660)
+        self.assertEqual(summary.cell(by_channel["Difference"], 4).value, 0)
         slow = workbook["Slow Movers"]
         self.assertEqual(slow["C5"].value, "WR Fan")
-        self.assertEqual(slow["J5"].value.date(), date(2025, 3, 12))
+        self.assertEqual(slow["L5"].value.date(), date(2025, 3, 12))
         recon = workbook["Reconciliation"]
-        self.assertEqual(recon["G5"].value, -5)
-        self.assertAlmostEqual(recon["H5"].value, -75)
+        self.assertEqual(recon["A5"].value, "Inventory Difference")
+        self.assertEqual(recon["H5"].value, -5)
+        self.assertAlmostEqual(recon["I5"].value, -75)
 
         pdf = report.with_context(force_report_rendering=True)._render_pdf()
         self.assertTrue(pdf.startswith(b"%PDF"))
@@ -389,6 +722,9 @@ class TestMonthlyReport(TestPoSCommon):
         )[0]
         self.assertIn(b"<svg", html)
         self.assertIn(b"WR Fan", html)
+        self.assertIn(b"1,183.00", html)  # thousands separators
+        self.assertIn(b"2 cartons + 7 pcs", html)
+        self.assertIn(b"Sales Analysis", html)
 
         mails = (
             self.env["wholesale.monthly.report"]
@@ -408,7 +744,17 @@ class TestMonthlyReport(TestPoSCommon):
         sent = self.env["wholesale.monthly.report"].search(
             [("company_id", "=", self.company.id), ("date_from", "=", "2025-03-01")]
         )
-        self.assertAlmostEqual(sent[:1].revenue, 1051)
+        self.assertAlmostEqual(sent[:1].revenue, 1183)
         self.assertTrue(
             self.env.ref("wholesale_retail.ir_cron_wholesale_monthly_report")
         )
+
+    def test_empty_month_says_why(self):
+        report = self._report(date_from="2025-01-01")
+        self.assertFalse(report.line_ids)
+        self.assertFalse(report.product_ids)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "wholesale_retail.action_report_monthly", report.ids
+        )[0]
+        self.assertIn(b"there is nothing to reconcile", html)
+        self.assertIn(b"No stocked product was sold in this month", html)

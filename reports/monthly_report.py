@@ -1,0 +1,432 @@
+from datetime import datetime, time
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+POS_DONE_STATES = ("paid", "done", "invoiced")
+REVENUE_BASES = [("ordered", "Ordered"), ("invoiced", "Invoiced")]
+
+
+class WholesaleMonthlyReport(models.Model):
+    """The merged wholesale + retail month.
+
+    One record is one month of one company, optionally narrowed to some
+    warehouses and some sales channels (``wholesale.sales.channel``: each
+    point of sale, the wholesale desk, each web shop or marketplace).
+    ``action_compute`` fills the section tables from core documents with a
+    handful of SQL queries; each section lives in its own file:
+
+    * monthly_report_sales.py: revenue, cost and quantities per channel and
+      product, on the ordered or the invoiced basis;
+    * monthly_report_stock.py: stock at the month's dates, valued with the
+      costs Odoo's valuation gives at those dates, turnover, days of cover,
+      slow and top movers;
+    * monthly_report_reconciliation.py: inventory differences (and opening
+      stock) and the check against Odoo's own analysis reports;
+    * monthly_report_exports.py: PDF, XLSX and the monthly email.
+
+    The month is the calendar month in the company's time zone (its
+    address's time zone; UTC without one), whoever computes it: the screen,
+    the PDF, the XLSX and the scheduled email all show the same figures.
+    """
+
+    _name = "wholesale.monthly.report"
+    _description = "Wholesale & Retail Monthly Report"
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    date_from = fields.Date(
+        string="Month",
+        required=True,
+        default=lambda self: self._default_date_from(),
+        help="Any day of the month; it is stored as the first day.",
+    )
+    date_to = fields.Date(compute="_compute_date_to", store=True)
+    days = fields.Integer(compute="_compute_date_to", store=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    tz = fields.Char(
+        string="Time Zone",
+        compute="_compute_tz",
+        help="The month runs from midnight to midnight in the time zone of the "
+        "company's address (UTC when it has none).",
+    )
+    warehouse_ids = fields.Many2many(
+        "stock.warehouse",
+        string="Warehouses",
+        check_company=True,
+        help="Leave empty for all the warehouses of the company.",
+    )
+    channel_ids = fields.Many2many(
+        "wholesale.sales.channel",
+        string="Sales Channels",
+        check_company=True,
+        context={"active_test": False},
+        help="Leave empty for every channel: each point of sale, the wholesale "
+        "desk, each web shop and marketplace.",
+    )
+    revenue_basis = fields.Selection(
+        REVENUE_BASES,
+        required=True,
+        default="ordered",
+        help="Ordered: confirmed sale orders and paid POS orders of the month, "
+        "as Odoo's Sales Analysis counts them; a return lowers revenue once it "
+        "is refunded. Invoiced: posted customer invoices and credit notes of "
+        "the month (price-only credit notes included), as Odoo's Invoicing "
+        "Analysis counts them, plus the paid POS orders that were not "
+        "invoiced; cost of goods is then the value Odoo recorded on the goods "
+        "that left for customers, less those that came back.",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Computed")],
+        default="draft",
+        required=True,
+        readonly=True,
+    )
+    computed_on = fields.Datetime(readonly=True)
+    # totals (copied from the "total" summary row for list views)
+    revenue = fields.Monetary(readonly=True)
+    cogs = fields.Monetary(string="Cost of Goods Sold", readonly=True)
+    margin = fields.Monetary(string="Gross Margin", readonly=True)
+    margin_percent = fields.Float(string="Margin %", readonly=True, aggregator=None)
+    return_rate_value = fields.Float(
+        string="Return Rate (value) %", readonly=True, aggregator=None
+    )
+    opening_stock_value = fields.Monetary(readonly=True)
+    closing_stock_value = fields.Monetary(readonly=True)
+    avg_stock_value = fields.Monetary(string="Average Stock Value", readonly=True)
+    stocked_cogs = fields.Monetary(
+        string="Cost of Stocked Goods Sold",
+        readonly=True,
+        help="Cost of goods sold of the products kept in stock: the turnover's "
+        "denominator.",
+    )
+    turnover_days = fields.Float(
+        string="Inventory Turnover Days",
+        readonly=True,
+        aggregator=None,
+        help="Average stock value divided by the daily cost of goods sold, both "
+        "on stocked products only: how many days of sales the average stock "
+        "holds. It is computed for the whole report (channels share one stock "
+        "pool, so no channel has a turnover of its own).",
+    )
+    adjustment_value = fields.Monetary(
+        string="Inventory Differences Value",
+        readonly=True,
+        help="Value of the differences found by counting in the month. The "
+        "first count of a product that had no stock before is opening stock, "
+        "not a difference.",
+    )
+    opening_load_value = fields.Monetary(
+        string="Opening Stock Loaded",
+        readonly=True,
+        help="Value of the first counts of products that had no stock before.",
+    )
+    slow_movers_limit = fields.Integer(readonly=True)
+    # the check against Odoo's own analysis reports
+    check_source = fields.Char(string="Checked Against", readonly=True)
+    check_revenue = fields.Monetary(string="Revenue There", readonly=True)
+    check_qty = fields.Float(string="Pieces There", readonly=True)
+    check_difference = fields.Monetary(string="Difference", readonly=True)
+    summary_ids = fields.One2many(
+        "wholesale.monthly.report.summary", "report_id", string="Summary"
+    )
+    line_ids = fields.One2many(
+        "wholesale.monthly.report.line", "report_id", string="Sales by Product"
+    )
+    product_ids = fields.One2many(
+        "wholesale.monthly.report.product", "report_id", string="Stock Movers"
+    )
+    slow_mover_ids = fields.One2many(
+        "wholesale.monthly.report.product",
+        "report_id",
+        string="Slow Movers",
+        domain=[("is_slow_listed", "=", True)],
+    )
+    top_mover_ids = fields.One2many(
+        "wholesale.monthly.report.product",
+        "report_id",
+        string="Top Movers",
+        domain=[("is_top_listed", "=", True)],
+    )
+    adjustment_ids = fields.One2many(
+        "wholesale.monthly.report.adjustment", "report_id", string="Reconciliation"
+    )
+
+    def _default_date_from(self):
+        return fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+
+    @api.depends("date_from", "company_id")
+    def _compute_name(self):
+        for report in self:
+            month = report.date_from and report.date_from.strftime("%Y-%m") or ""
+            report.name = self.env._(
+                "%(month)s %(company)s",
+                month=month,
+                company=report.company_id.name or "",
+            ).strip()
+
+    @api.depends("date_from")
+    def _compute_date_to(self):
+        for report in self:
+            if not report.date_from:
+                report.date_to = False
+                report.days = 0
+                continue
+            first = report.date_from.replace(day=1)
+            report.date_to = first + relativedelta(months=1, days=-1)
+            report.days = (report.date_to - first).days + 1
+
+    @api.depends("company_id.partner_id.tz")
+    def _compute_tz(self):
+        for report in self:
+            report.tz = report.company_id.partner_id.tz or "UTC"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("date_from"):
+                vals["date_from"] = fields.Date.to_date(vals["date_from"]).replace(
+                    day=1
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("date_from"):
+            vals["date_from"] = fields.Date.to_date(vals["date_from"]).replace(day=1)
+        if {
+            "date_from",
+            "company_id",
+            "warehouse_ids",
+            "channel_ids",
+            "revenue_basis",
+        } & set(vals):
+            vals.setdefault("state", "draft")
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_compute(self):
+        for report in self:
+            report._compute_report()
+        return True
+
+    def action_open_lines(self):
+        self.ensure_one()
+        return self._open_section(
+            "wholesale.monthly.report.line",
+            self.env._("Sales by Product: %(name)s", name=self.name),
+            "list,pivot,graph",
+        )
+
+    def action_open_movers(self):
+        self.ensure_one()
+        return self._open_section(
+            "wholesale.monthly.report.product",
+            self.env._("Stock and Movers: %(name)s", name=self.name),
+            "list,pivot",
+        )
+
+    def action_open_adjustments(self):
+        self.ensure_one()
+        return self._open_section(
+            "wholesale.monthly.report.adjustment",
+            self.env._("Reconciliation: %(name)s", name=self.name),
+            "list,pivot",
+        )
+
+    def _open_section(self, model, name, view_mode):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": view_mode,
+            "domain": [("report_id", "=", self.id)],
+            "context": {"default_report_id": self.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------------
+
+    def _period_bounds(self):
+        """Naive UTC datetimes [start, end) of the month in the company's
+        time zone."""
+        self.ensure_one()
+        tz = pytz.timezone(self.company_id.partner_id.tz or "UTC")
+        first = self.date_from.replace(day=1)
+        nxt = first + relativedelta(months=1)
+        return tuple(
+            tz.localize(datetime.combine(day, time.min))
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+            for day in (first, nxt)
+        )
+
+    def _check_report_access(self):
+        """Raw SQL bypasses record rules: check the user may read the sources
+        and that the report's company is one of the user's companies."""
+        self.ensure_one()
+        if self.company_id not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot compute a report for the company %(company)s.",
+                    company=self.company_id.name,
+                )
+            )
+        models_read = [
+            "sale.order.line",
+            "pos.order.line",
+            "stock.move.line",
+            "product.product",
+        ]
+        if self.revenue_basis == "invoiced":
+            models_read.append("account.move.line")
+        for model in models_read:
+            self.env[model].check_access("read")
+
+    def _warehouses(self):
+        self.ensure_one()
+        return self.warehouse_ids or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)]
+        )
+
+    def _compute_report(self):
+        self.ensure_one()
+        self._check_report_access()
+        start, end = self._period_bounds()
+        if start >= fields.Datetime.now() and not self.env.context.get(
+            "wholesale_retail_allow_future"
+        ):
+            raise UserError(
+                self.env._("The month %(month)s has not started yet.", month=self.name)
+            )
+        warehouses = self._warehouses()
+        self.env["wholesale.sales.channel"]._wholesale_desk(self.company_id)
+        self.env.flush_all()
+        sales = self._collect_sales(start, end, warehouses)
+        stock = self._collect_stock(start, end, warehouses)
+        last_sales = self._collect_last_sale(end, warehouses)
+        adjustments = self._collect_adjustments(start, end, warehouses)
+
+        product_ids = (
+            {pid for _channel, pid in sales}
+            | set(stock)
+            | {adj["product_id"] for adj in adjustments}
+        )
+        products = self.env["product.product"].with_company(self.company_id)
+        products = products.with_context(active_test=False).browse(product_ids)
+        products.fetch(["product_tmpl_id"])
+        templates = products.product_tmpl_id
+        templates.fetch(["uom_id", "categ_id", "is_storable", "wholesale_step_ids"])
+        tmpl_of = {product.id: product.product_tmpl_id for product in products}
+        costs = self._unit_costs(products, start, end)
+        carton = self._carton_steps(templates)
+
+        # retail lines whose total cost was not computed yet: cost them now
+        for (_channel, pid), vals in sales.items():
+            vals["cogs"] += vals.pop("uncosted_qty", 0.0) * costs[pid][1]
+
+        line_vals = self._prepare_line_vals(sales, tmpl_of, carton)
+        product_vals = self._prepare_product_vals(
+            sales, stock, last_sales, costs, tmpl_of, carton
+        )
+        adjustment_vals = self._prepare_adjustment_vals(adjustments, costs, tmpl_of)
+        summary_vals = self._prepare_summary_vals(line_vals, carton, tmpl_of)
+        totals = self._stock_totals(product_vals)
+        check = self._check_against_odoo(start, end, warehouses)
+        self._write_sections(line_vals, product_vals, adjustment_vals, summary_vals)
+        total = summary_vals[-1]
+        differences = [v for v in adjustment_vals if v["kind"] == "difference"]
+        self.write(
+            {
+                "state": "done",
+                "computed_on": fields.Datetime.now(),
+                "revenue": total["revenue"],
+                "cogs": total["cogs"],
+                "margin": total["margin"],
+                "margin_percent": total["margin_percent"],
+                "return_rate_value": total["return_rate_value"],
+                **totals,
+                "adjustment_value": sum(v["difference_value"] for v in differences),
+                "opening_load_value": sum(
+                    v["difference_value"]
+                    for v in adjustment_vals
+                    if v["kind"] == "opening"
+                ),
+                "slow_movers_limit": self._slow_movers_limit(),
+                "check_source": check["source"],
+                "check_revenue": check["revenue"],
+                "check_qty": check["qty"],
+                "check_difference": total["revenue"] - check["revenue"],
+            }
+        )
+        total_row = self.summary_ids.filtered("is_total")
+        total_row.sudo().write(
+            {
+                "avg_stock_value": totals["avg_stock_value"],
+                "turnover_days": totals["turnover_days"],
+            }
+        )
+
+    def _write_sections(self, line_vals, product_vals, adjustment_vals, summary_vals):
+        """Replace the section rows of this report with the given values.
+
+        The section tables are read-only for users: only this computation
+        writes them, from figures it has just computed after checking the
+        user's read access to the sources and the report's company
+        (``_check_report_access``); the user's write access to the report
+        itself was checked by the ORM on ``self``. Hence sudo, for these
+        rows only.
+        """
+        self.ensure_one()
+        self.check_access("write")
+        report = self.sudo()
+        report.summary_ids.unlink()
+        report.line_ids.unlink()
+        report.product_ids.unlink()
+        report.adjustment_ids.unlink()
+        report.env["wholesale.monthly.report.line"].create(line_vals)
+        report.env["wholesale.monthly.report.product"].create(product_vals)
+        report.env["wholesale.monthly.report.adjustment"].create(adjustment_vals)
+        report.env["wholesale.monthly.report.summary"].create(summary_vals)
+
+    def _section_vals(self):
+        return {
+            "report_id": self.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+        }
+
+    def _slow_movers_limit(self):
+        return self.company_id.wholesale_slow_movers_limit or 20
+
+    @api.model
+    def _carton_steps(self, templates):
+        """Pieces in the wholesale unit of each template's ladder (its step
+        marked "Wholesale Unit"); 0.0 when it has none."""
+        pieces = {}
+        for template in templates:
+            step = template.wholesale_step_ids.filtered("is_wholesale_unit")[:1]
+            pieces[template.id] = (step.pieces or 0.0) if step else 0.0
+        return pieces
+
+    @api.model
+    def _split_cartons(self, qty, pieces):
+        """(whole cartons, loose pieces) of ``qty`` pieces, with the sign of
+        ``qty``: 112.44 cartons of 24 are 112 cartons and 10.56 pieces."""
+        if not pieces or pieces <= 0:
+            return 0, qty
+        sign = -1 if qty < 0 else 1
+        cartons, loose = divmod(round(abs(qty), 6), pieces)
+        return sign * int(cartons), sign * round(loose, 6)

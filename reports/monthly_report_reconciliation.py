@@ -1,0 +1,214 @@
+from odoo import models
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+from .monthly_report import POS_DONE_STATES
+
+
+class WholesaleMonthlyReportReconciliation(models.Model):
+    """What counting found, and the check against Odoo's own reports.
+
+    Inventory differences are the done inventory moves (``is_inventory``)
+    of the month in the report's warehouses, with the book quantity of
+    their location just before. The first count of a product that had no
+    stock in those locations before is its opening stock: a line of its
+    own, not a difference.
+
+    The check recomputes the report's revenue with Odoo's own analysis
+    reports for the same month, company, warehouses and channels (Sales
+    Analysis for the ordered basis; Invoicing Analysis plus Point of Sale
+    Analysis for the invoiced basis) and shows the difference in a line.
+    """
+
+    _inherit = "wholesale.monthly.report"
+
+    def _collect_adjustments(self, start, end, warehouses):
+        """Inventory adjustment move lines of the month with the book
+        quantity of their location just before them, and whether any stock
+        entered the report's locations before (no: opening stock)."""
+        return self.env.execute_query_dict(
+            SQL(
+                """
+            WITH loc AS (%(locations)s),
+            adj AS MATERIALIZED (
+                SELECT ml.id, ml.product_id, ml.date, ml.move_id,
+                       CASE WHEN ml.location_dest_id IN (SELECT id FROM loc)
+                            THEN ml.location_dest_id ELSE ml.location_id END
+                           AS location_id,
+                       CASE WHEN ml.location_dest_id IN (SELECT id FROM loc)
+                            THEN ml.quantity_product_uom
+                            ELSE -ml.quantity_product_uom END AS difference,
+                       ml.quantity_product_uom AS line_qty
+                  FROM stock_move m
+                  JOIN stock_move_line ml ON ml.move_id = m.id
+                 WHERE m.is_inventory AND m.state = 'done'
+                   AND m.company_id = %(company)s
+                   AND m.date >= %(start)s - INTERVAL '1 day'
+                   AND ml.state = 'done'
+                   AND ml.date >= %(start)s AND ml.date < %(end)s
+                   AND (ml.location_id IN (SELECT id FROM loc)) !=
+                       (ml.location_dest_id IN (SELECT id FROM loc))
+            ),
+            hist AS MATERIALIZED (
+                SELECT h.id, h.product_id, h.date, h.location_id,
+                       h.location_dest_id, h.quantity_product_uom
+                  FROM stock_move_line h
+                 WHERE h.product_id IN (SELECT product_id FROM adj)
+                   AND h.state = 'done'
+                   AND h.date < %(end)s
+                   AND (h.location_id IN (SELECT id FROM loc)
+                        OR h.location_dest_id IN (SELECT id FROM loc))
+            ),
+            book AS (
+                SELECT adj.id,
+                       SUM(CASE WHEN h.location_dest_id = adj.location_id
+                                THEN h.quantity_product_uom ELSE 0 END
+                         - CASE WHEN h.location_id = adj.location_id
+                                THEN h.quantity_product_uom ELSE 0 END) AS qty,
+                       BOOL_OR(h.location_dest_id IN (SELECT id FROM loc))
+                           AS had_stock
+                  FROM adj
+                  JOIN hist h ON h.product_id = adj.product_id
+                   AND (h.date < adj.date OR (h.date = adj.date AND h.id < adj.id))
+              GROUP BY adj.id
+            )
+            SELECT adj.id AS move_line_id, adj.product_id, adj.date,
+                   adj.location_id, adj.difference,
+                   COALESCE(book.qty, 0) AS book_qty,
+                   COALESCE(book.had_stock, FALSE) AS had_stock,
+                   CASE WHEN COALESCE(m.product_qty, 0) != 0
+                        THEN m.value * adj.line_qty / m.product_qty
+                        ELSE 0 END AS move_value
+              FROM adj
+              JOIN stock_move m ON m.id = adj.move_id
+              LEFT JOIN book ON book.id = adj.id
+          ORDER BY adj.date, adj.id
+                """,
+                locations=self._internal_locations_sql(warehouses),
+                start=start,
+                end=end,
+                company=self.company_id.id,
+            )
+        )
+
+    def _prepare_adjustment_vals(self, adjustments, costs, tmpl_of):
+        vals_list = []
+        for adj in adjustments:
+            tmpl = tmpl_of.get(adj["product_id"])
+            value = adj["move_value"] or 0.0
+            if value:
+                value = abs(value) * (1 if adj["difference"] > 0 else -1)
+            else:
+                value = adj["difference"] * costs[adj["product_id"]][1]
+            opening = (
+                not adj["had_stock"] and adj["book_qty"] == 0 and adj["difference"] > 0
+            )
+            vals_list.append(
+                {
+                    **self._section_vals(),
+                    "kind": "opening" if opening else "difference",
+                    "product_id": adj["product_id"],
+                    "categ_id": tmpl.categ_id.id if tmpl else False,
+                    "move_line_id": adj["move_line_id"],
+                    "date": adj["date"],
+                    "location_id": adj["location_id"],
+                    "book_qty": adj["book_qty"],
+                    "counted_qty": adj["book_qty"] + adj["difference"],
+                    "difference_qty": adj["difference"],
+                    "difference_value": value,
+                }
+            )
+        return vals_list
+
+    # ------------------------------------------------------------------
+    # The check against Odoo's own analysis reports
+    # ------------------------------------------------------------------
+
+    def _check_against_odoo(self, start, end, warehouses):
+        """{source, revenue, qty}: the report's revenue and pieces sold as
+        Odoo's own analysis reports give them for the same filters."""
+        env = (
+            self.with_company(self.company_id)
+            .with_context(allowed_company_ids=self.company_id.ids)
+            .env
+        )
+        channels = self.channel_ids
+        if self.revenue_basis == "ordered":
+            domain = Domain(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("date", ">=", start),
+                    ("date", "<", end),
+                    ("state", "in", ["sale", *POS_DONE_STATES]),
+                    ("product_id", "!=", False),
+                    ("product_id.type", "!=", "combo"),
+                ]
+            )
+            if self.warehouse_ids:
+                domain &= Domain("warehouse_id", "in", warehouses.ids)
+            if channels:
+                domain &= Domain("wholesale_channel_id", "in", channels.ids)
+            [(revenue, qty)] = (
+                env["sale.report"]
+                .sudo()
+                ._read_group(domain, [], ["price_subtotal:sum", "product_uom_qty:sum"])
+            )
+            return {
+                "source": self.env._("Sales Analysis"),
+                "revenue": revenue or 0.0,
+                "qty": qty or 0.0,
+            }
+        invoice_domain = Domain(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "posted"),
+                ("move_type", "in", ["out_invoice", "out_refund"]),
+                ("invoice_date", ">=", self.date_from),
+                ("invoice_date", "<=", self.date_to),
+                ("product_id", "!=", False),
+                ("product_id.type", "!=", "combo"),
+                ("move_id.pos_order_ids", "=", False),
+            ]
+        )
+        pos_domain = Domain(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("date", ">=", start),
+                ("date", "<", end),
+                ("state", "in", list(POS_DONE_STATES)),
+                ("product_id.type", "!=", "combo"),
+            ]
+        )
+        if self.warehouse_ids:
+            invoice_domain &= Domain(
+                "move_id.invoice_line_ids.sale_line_ids.order_id.warehouse_id",
+                "in",
+                warehouses.ids,
+            )
+            pos_domain &= Domain(
+                "config_id.picking_type_id.warehouse_id", "in", warehouses.ids
+            )
+        if channels:
+            invoice_domain &= Domain(
+                "move_id.invoice_line_ids.sale_line_ids.order_id.wholesale_channel_id",
+                "in",
+                channels.ids,
+            )
+            pos_domain &= Domain("config_id", "in", channels.pos_config_id.ids)
+        # Reading Odoo's analysis reports for a figure the user's report
+        # already holds: the user's access to the sources was checked.
+        [(invoiced, invoiced_qty)] = (
+            env["account.invoice.report"]
+            .sudo()
+            ._read_group(invoice_domain, [], ["price_subtotal:sum", "quantity:sum"])
+        )
+        [(pos, pos_qty)] = (
+            env["report.pos.order"]
+            .sudo()
+            ._read_group(pos_domain, [], ["price_subtotal_excl:sum", "product_qty:sum"])
+        )
+        return {
+            "source": self.env._("Invoicing Analysis + Point of Sale Analysis"),
+            "revenue": (invoiced or 0.0) + (pos or 0.0),
+            "qty": (invoiced_qty or 0.0) + (pos_qty or 0.0),
+        }

@@ -1,0 +1,201 @@
+from odoo import api, fields, models
+
+
+class WholesaleMonthlyReportSection(models.AbstractModel):
+    """What every section row of a monthly report has."""
+
+    _name = "wholesale.monthly.report.section"
+    _description = "Monthly Report Section"
+
+    report_id = fields.Many2one(
+        "wholesale.monthly.report", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+
+    def _cartons_label(self, cartons, loose):
+        """ "4 cartons + 8 pcs", "12 pcs" or "3 cartons": whole cartons of the
+        product's wholesale unit plus the loose pieces."""
+        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
+        pieces = lang.format("%.2f", loose or 0.0, grouping=True)
+        pieces = pieces.rstrip("0").rstrip(lang.decimal_point or ".")
+        if not cartons:
+            return self.env._("%(pieces)s pcs", pieces=pieces)
+        label = self.env._(
+            "%(cartons)s cartons",
+            cartons=lang.format("%d", cartons, grouping=True),
+        )
+        if loose:
+            label = self.env._(
+                "%(cartons)s + %(pieces)s pcs", cartons=label, pieces=pieces
+            )
+        return label
+
+
+class WholesaleMonthlyReportSummary(models.Model):
+    _name = "wholesale.monthly.report.summary"
+    _inherit = "wholesale.monthly.report.section"
+    _description = "Monthly Report: Channel Summary"
+    _order = "report_id, sequence"
+
+    sequence = fields.Integer()
+    channel_id = fields.Many2one(
+        "wholesale.sales.channel",
+        string="Channel",
+        context={"active_test": False},
+    )
+    is_total = fields.Boolean()
+    channel_label = fields.Char(string="Channel Name", compute="_compute_channel_label")
+    gross_revenue = fields.Monetary(string="Gross Sales")
+    returned_value = fields.Monetary(
+        string="Refunds",
+        help="POS refunds; on the invoiced basis, credit notes as well.",
+    )
+    revenue = fields.Monetary(string="Revenue")
+    cogs = fields.Monetary(string="Cost of Goods Sold")
+    margin = fields.Monetary(string="Gross Margin")
+    margin_percent = fields.Float(string="Margin %", aggregator=None)
+    gross_qty = fields.Float(string="Pieces Sold (gross)")
+    returned_qty = fields.Float(
+        string="Pieces Returned",
+        help="Pieces that came back from customers: at the POS counter, or on "
+        "a wholesale return that was received.",
+    )
+    qty_sold = fields.Float(string="Pieces Sold")
+    qty_cartons = fields.Integer(string="Whole Cartons Sold")
+    return_rate_value = fields.Float(string="Return Rate (value) %", aggregator=None)
+    return_rate_qty = fields.Float(string="Return Rate (units) %", aggregator=None)
+    avg_stock_value = fields.Monetary(
+        string="Average Stock Value",
+        aggregator=None,
+        help="On the total row only: the channels share one stock.",
+    )
+    turnover_days = fields.Float(
+        string="Inventory Turnover Days",
+        aggregator=None,
+        help="On the total row only: the channels share one stock.",
+    )
+
+    @api.depends("channel_id", "is_total")
+    def _compute_channel_label(self):
+        for row in self:
+            row.channel_label = (
+                self.env._("Total") if row.is_total else row.channel_id.name or ""
+            )
+
+
+class WholesaleMonthlyReportLine(models.Model):
+    _name = "wholesale.monthly.report.line"
+    _inherit = "wholesale.monthly.report.section"
+    _description = "Monthly Report: Sales per Product and Channel"
+    _order = "report_id, channel_id, revenue desc, id"
+
+    date_from = fields.Date(related="report_id.date_from", string="Month")
+    channel_id = fields.Many2one(
+        "wholesale.sales.channel",
+        string="Channel",
+        required=True,
+        index=True,
+        context={"active_test": False},
+    )
+    product_id = fields.Many2one("product.product", required=True, index=True)
+    categ_id = fields.Many2one("product.category", string="Product Category")
+    gross_revenue = fields.Monetary(string="Gross Sales")
+    returned_value = fields.Monetary(string="Refunds")
+    revenue = fields.Monetary()
+    cogs = fields.Monetary(string="Cost of Goods Sold")
+    margin = fields.Monetary(string="Gross Margin")
+    margin_percent = fields.Float(
+        string="Margin %", compute="_compute_margin_percent", aggregator=None
+    )
+    gross_qty = fields.Float(string="Pieces Sold (gross)")
+    returned_qty = fields.Float(string="Pieces Returned")
+    qty_sold = fields.Float(string="Pieces Sold")
+    qty_cartons = fields.Integer(string="Whole Cartons")
+    qty_loose = fields.Float(string="Loose Pieces")
+    cartons_label = fields.Char(string="Cartons Sold", compute="_compute_cartons_label")
+
+    @api.depends("margin", "revenue")
+    def _compute_margin_percent(self):
+        for line in self:
+            line.margin_percent = (
+                100.0 * line.margin / line.revenue if line.revenue else 0.0
+            )
+
+    @api.depends("qty_cartons", "qty_loose")
+    def _compute_cartons_label(self):
+        for line in self:
+            line.cartons_label = line._cartons_label(line.qty_cartons, line.qty_loose)
+
+
+class WholesaleMonthlyReportProduct(models.Model):
+    _name = "wholesale.monthly.report.product"
+    _inherit = "wholesale.monthly.report.section"
+    _description = "Monthly Report: Stock and Movers per Product"
+    _order = "report_id, slow_rank, id"
+
+    product_id = fields.Many2one("product.product", required=True, index=True)
+    categ_id = fields.Many2one("product.category", string="Product Category")
+    qty_sold = fields.Float(string="Pieces Sold")
+    qty_cartons = fields.Integer(string="Whole Cartons")
+    qty_loose = fields.Float(string="Loose Pieces")
+    cartons_label = fields.Char(string="Cartons Sold", compute="_compute_cartons_label")
+    revenue = fields.Monetary()
+    cogs = fields.Monetary(string="Cost of Goods Sold")
+    unit_cost = fields.Monetary(
+        aggregator=None, help="Odoo's valuation unit cost at the month's end."
+    )
+    opening_qty = fields.Float(string="Opening Stock")
+    opening_value = fields.Monetary(string="Opening Stock Value")
+    avg_qty = fields.Float(string="Average Stock")
+    avg_stock_value = fields.Monetary(string="Average Stock Value")
+    closing_qty = fields.Float(string="Closing Stock")
+    stock_value = fields.Monetary(string="Stock Value Tied Up")
+    days_of_cover = fields.Float(string="Days of Cover (number)", aggregator=None)
+    cover_label = fields.Char(string="Days of Cover", compute="_compute_cover_label")
+    turnover_days = fields.Float(string="Turnover Days", aggregator=None)
+    no_sales = fields.Boolean(string="No Sales")
+    last_sale_date = fields.Date()
+    slow_rank = fields.Integer(string="Slow-Mover Rank", aggregator=None)
+    top_rank = fields.Integer(string="Top-Mover Rank", aggregator=None)
+    is_slow_listed = fields.Boolean()
+    is_top_listed = fields.Boolean()
+
+    @api.depends("qty_cartons", "qty_loose")
+    def _compute_cartons_label(self):
+        for rec in self:
+            rec.cartons_label = rec._cartons_label(rec.qty_cartons, rec.qty_loose)
+
+    @api.depends("days_of_cover", "no_sales")
+    def _compute_cover_label(self):
+        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
+        for rec in self:
+            rec.cover_label = (
+                self.env._("no sales")
+                if rec.no_sales
+                else lang.format("%.1f", rec.days_of_cover, grouping=True)
+            )
+
+
+class WholesaleMonthlyReportAdjustment(models.Model):
+    _name = "wholesale.monthly.report.adjustment"
+    _inherit = "wholesale.monthly.report.section"
+    _description = "Monthly Report: Inventory Adjustments"
+    _order = "report_id, kind desc, date, id"
+
+    kind = fields.Selection(
+        [("opening", "Opening Stock"), ("difference", "Inventory Difference")],
+        required=True,
+        default="difference",
+        help="Opening stock: the first count of a product that had no stock in "
+        "these locations before. It is not a difference found by counting.",
+    )
+    product_id = fields.Many2one("product.product", required=True, index=True)
+    categ_id = fields.Many2one("product.category", string="Product Category")
+    move_line_id = fields.Many2one("stock.move.line", string="Stock Move Line")
+    date = fields.Datetime()
+    location_id = fields.Many2one("stock.location", string="Location")
+    book_qty = fields.Float(string="Book Quantity")
+    counted_qty = fields.Float(string="Counted Quantity")
+    difference_qty = fields.Float(string="Difference")
+    difference_value = fields.Monetary(string="Difference Value")
