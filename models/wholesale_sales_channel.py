@@ -35,7 +35,7 @@ class WholesaleSalesChannel(models.Model):
             ("marketplace", "Marketplace"),
         ],
         required=True,
-        default="pos",
+        default="web",
     )
     is_retail = fields.Boolean(
         compute="_compute_is_retail",
@@ -92,6 +92,19 @@ class WholesaleSalesChannel(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The buffer of %(channel)s cannot be negative.",
+                        channel=channel.name,
+                    )
+                )
+
+    @api.constrains("kind", "pos_config_id")
+    def _check_kind(self):
+        for channel in self:
+            if (channel.kind == "pos") != bool(channel.pos_config_id):
+                raise ValidationError(
+                    self.env._(
+                        "%(channel)s: a point-of-sale channel is created with its "
+                        "point of sale; a wholesale desk, web shop or marketplace "
+                        "has none.",
                         channel=channel.name,
                     )
                 )
