@@ -7,9 +7,13 @@ class MonthlyReportXlsxController(Controller):
         type="http",
         auth="user",
         methods=["GET"],
+        readonly=True,
     )
     def monthly_report_xlsx(self, report_id, **kwargs):
-        """Download a monthly report as XLSX, with the user's own rights."""
+        """Download a monthly report as XLSX, with the user's own rights.
+
+        It only reads the computed report: a read-only route, which Odoo may
+        serve from a PostgreSQL replica."""
         report = request.env["wholesale.monthly.report"].browse(report_id).exists()
         if not report:
             return request.not_found()

@@ -1,5 +1,6 @@
 from . import monthly_report
 from . import monthly_report_sales
+from . import monthly_report_returns
 from . import monthly_report_stock
 from . import monthly_report_reconciliation
 from . import monthly_report_exports

@@ -21,6 +21,7 @@ class WholesaleMonthlyReport(models.Model):
 
     * monthly_report_sales.py: revenue, cost and quantities per channel and
       product, on the ordered or the invoiced basis;
+    * monthly_report_returns.py: goods that came back from customers;
     * monthly_report_stock.py: stock at the month's dates, valued with the
       costs Odoo's valuation gives at those dates, turnover, days of cover,
       slow and top movers;
@@ -344,10 +345,16 @@ class WholesaleMonthlyReport(models.Model):
         adjustment_vals = self._prepare_adjustment_vals(adjustments, costs, tmpl_of)
         summary_vals = self._prepare_summary_vals(line_vals, carton, tmpl_of)
         totals = self._stock_totals(product_vals)
+        # the channels share one stock: turnover is the whole report's
+        summary_vals[-1].update(
+            avg_stock_value=totals["avg_stock_value"],
+            turnover_days=totals["turnover_days"],
+        )
         check = self._check_against_odoo(start, end, warehouses)
         self._write_sections(line_vals, product_vals, adjustment_vals, summary_vals)
         total = summary_vals[-1]
         differences = [v for v in adjustment_vals if v["kind"] == "difference"]
+        openings = [v for v in adjustment_vals if v["kind"] == "opening"]
         self.write(
             {
                 "state": "done",
@@ -359,23 +366,12 @@ class WholesaleMonthlyReport(models.Model):
                 "return_rate_value": total["return_rate_value"],
                 **totals,
                 "adjustment_value": sum(v["difference_value"] for v in differences),
-                "opening_load_value": sum(
-                    v["difference_value"]
-                    for v in adjustment_vals
-                    if v["kind"] == "opening"
-                ),
+                "opening_load_value": sum(v["difference_value"] for v in openings),
                 "slow_movers_limit": self._slow_movers_limit(),
                 "check_source": check["source"],
                 "check_revenue": check["revenue"],
                 "check_qty": check["qty"],
                 "check_difference": total["revenue"] - check["revenue"],
-            }
-        )
-        total_row = self.summary_ids.filtered("is_total")
-        total_row.sudo().write(
-            {
-                "avg_stock_value": totals["avg_stock_value"],
-                "turnover_days": totals["turnover_days"],
             }
         )
 

@@ -151,6 +151,7 @@ class WholesaleMonthlyReportExports(models.Model):
                 with self.env.cr.savepoint():
                     mails |= self._send_monthly_report_of(company, today)
             except Exception:
+                self.env.invalidate_all()
                 _logger.exception(
                     "Monthly report of %s (id %s) failed; the other companies' "
                     "reports are still sent",

@@ -277,38 +277,6 @@ class WholesaleMonthlyReportSales(models.Model):
         )
         self._add_rows(sales, rows)
 
-    def _collect_customer_returns(self, sales, start, end, warehouses):
-        """Pieces that came back from wholesale customers in the month (done
-        return moves of a sale order line): informational on both bases."""
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-            SELECT COALESCE(s.wholesale_channel_id, %(desk)s) AS channel_id,
-                   m.product_id,
-                   SUM(m.product_qty) AS returned_qty
-              FROM stock_move m
-              JOIN stock_location src ON src.id = m.location_id
-              JOIN stock_location dst ON dst.id = m.location_dest_id
-              JOIN sale_order_line l ON l.id = m.sale_line_id
-              JOIN sale_order s ON s.id = l.order_id
-             WHERE m.state = 'done'
-               AND m.origin_returned_move_id IS NOT NULL
-               AND src.usage = 'customer'
-               AND dst.usage != 'customer'
-               AND m.company_id = %(company)s
-               AND m.date >= %(start)s AND m.date < %(end)s
-               AND %(warehouse)s
-          GROUP BY 1, 2
-                """,
-                desk=self._desk_sql(),
-                company=self.company_id.id,
-                start=start,
-                end=end,
-                warehouse=self._warehouse_sql(("s", "warehouse_id"), warehouses),
-            )
-        )
-        self._add_rows(sales, rows)
-
     def _collect_last_sale(self, end, warehouses):
         """Last sale date (any time before the month's end) per product."""
         queries = [
