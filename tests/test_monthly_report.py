@@ -379,6 +379,14 @@ class TestMonthlyReport(TestPoSCommon):
             [("wholesale_channel_id", "=", desk.id)]
         )
         self.assertAlmostEqual(rows[desk].margin, desk_margin)
+        # every POS line is costed: the whole margin is the analysis' margin
+        pos_lines = self.env["pos.order.line"].search(
+            [("order_id.session_id", "=", self.pos_session.id)]
+        )
+        self.assertTrue(all(pos_lines.mapped("is_total_cost_computed")))
+        [(_revenue, _qty, margin)] = self._sale_analysis([])
+        self.assertAlmostEqual(report.margin, margin)
+        self.assertAlmostEqual(report.cogs, report.revenue - margin)
         # per product, as the Sales Analysis pivot by product shows it
         by_product = defaultdict(float)
         for line in report.line_ids:
@@ -506,6 +514,8 @@ class TestMonthlyReport(TestPoSCommon):
         )
         self.assertAlmostEqual(invoiced, 518)
         self.assertAlmostEqual(report.check_revenue, 518 + 255)
+        self.assertAlmostEqual(report.check_qty, 24 - 1 + 9)
+        self.assertAlmostEqual(rows["total"].qty_sold, 24 - 1 + 9)
         self.assertAlmostEqual(report.revenue, 518 + 255)
         self.assertAlmostEqual(report.check_difference, 0)
         # the ordered basis does not see credit notes
