@@ -768,3 +768,52 @@ class TestMonthlyReport(TestPoSCommon):
         )[0]
         self.assertIn(b"there is nothing to reconcile", html)
         self.assertIn(b"No stocked product was sold in this month", html)
+
+    def test_wholesale_order_settled_at_the_pos(self):
+        """pos_sale: a quotation paid at the counter. Ordered, the sale order
+        counts (at its price, in its channel) and the POS line does not, as in
+        Odoo's Sales Analysis; invoiced, the POS payment is the revenue, in
+        the order's channel."""
+        with freeze_time("2025-03-16 12:00:00"):
+            quote = self.env["sale.order"].create(
+                {
+                    "partner_id": self.wholesaler.id,
+                    "warehouse_id": self.warehouse.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.kettle.id,
+                                "product_uom_qty": 12,
+                                "price_unit": 22.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            data = self.create_ui_order_data(
+                [
+                    {
+                        "product": self.kettle,
+                        "quantity": 12,
+                        "sale_order_origin_id": quote.id,
+                        "sale_order_line_id": quote.order_line.id,
+                    }
+                ],
+                customer=self.wholesaler,
+                uuid=str(uuid.uuid4()),
+            )
+            self.env["pos.order"].sync_from_ui([data])
+        self.assertEqual(quote.state, "sale")
+        desk = self.env["wholesale.sales.channel"]._wholesale_desk(self.company)
+        counter = self.config._wholesale_channel()
+        ordered = self._report()
+        rows = self._rows(ordered)
+        self.assertAlmostEqual(rows[desk].revenue, 928 + 12 * 22)
+        self.assertAlmostEqual(rows[counter].revenue, 255)
+        self.assertAlmostEqual(ordered.check_difference, 0)
+        invoiced = self._report(revenue_basis="invoiced")
+        rows = self._rows(invoiced)
+        self.assertAlmostEqual(rows[desk].revenue, 12 * 25)  # paid at the POS
+        self.assertAlmostEqual(rows[counter].revenue, 255)
+        self.assertAlmostEqual(invoiced.check_difference, 0)
