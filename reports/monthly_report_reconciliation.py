@@ -126,50 +126,22 @@ class WholesaleMonthlyReportReconciliation(models.Model):
 
     def _check_against_odoo(self, start, end, warehouses):
         """{source, revenue, qty}: the report's revenue and pieces sold as
-        Odoo's own analysis reports give them for the same filters."""
+        Odoo's own analysis reports give them for the same filters.
+
+        Sale orders are checked against the Sales Analysis (``sale.report``,
+        its sale order lines), POS orders against the Point of Sale Analysis
+        (``report.pos.order``, one row per POS line), invoices against the
+        Invoicing Analysis (``account.invoice.report``). Reading them needs
+        no more rights than the report's sources, which the user was checked
+        for: hence sudo, for these three reads.
+        """
         env = (
             self.with_company(self.company_id)
             .with_context(allowed_company_ids=self.company_id.ids)
+            .sudo()
             .env
         )
         channels = self.channel_ids
-        if self.revenue_basis == "ordered":
-            domain = Domain(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("date", ">=", start),
-                    ("date", "<", end),
-                    ("state", "in", ["sale", *POS_DONE_STATES]),
-                    ("product_id", "!=", False),
-                    ("product_id.type", "!=", "combo"),
-                ]
-            )
-            if self.warehouse_ids:
-                domain &= Domain("warehouse_id", "in", warehouses.ids)
-            if channels:
-                domain &= Domain("wholesale_channel_id", "in", channels.ids)
-            [(revenue, qty)] = (
-                env["sale.report"]
-                .sudo()
-                ._read_group(domain, [], ["price_subtotal:sum", "product_uom_qty:sum"])
-            )
-            return {
-                "source": self.env._("Sales Analysis"),
-                "revenue": revenue or 0.0,
-                "qty": qty or 0.0,
-            }
-        invoice_domain = Domain(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("state", "=", "posted"),
-                ("move_type", "in", ["out_invoice", "out_refund"]),
-                ("invoice_date", ">=", self.date_from),
-                ("invoice_date", "<=", self.date_to),
-                ("product_id", "!=", False),
-                ("product_id.type", "!=", "combo"),
-                ("move_id.pos_order_ids", "=", False),
-            ]
-        )
         pos_domain = Domain(
             [
                 ("company_id", "=", self.company_id.id),
@@ -180,35 +152,64 @@ class WholesaleMonthlyReportReconciliation(models.Model):
             ]
         )
         if self.warehouse_ids:
-            invoice_domain &= Domain(
-                "move_id.invoice_line_ids.sale_line_ids.order_id.warehouse_id",
-                "in",
-                warehouses.ids,
-            )
             pos_domain &= Domain(
                 "config_id.picking_type_id.warehouse_id", "in", warehouses.ids
             )
         if channels:
-            invoice_domain &= Domain(
-                "move_id.invoice_line_ids.sale_line_ids.order_id.wholesale_channel_id",
-                "in",
-                channels.ids,
-            )
             pos_domain &= Domain("config_id", "in", channels.pos_config_id.ids)
-        # Reading Odoo's analysis reports for a figure the user's report
-        # already holds: the user's access to the sources was checked.
-        [(invoiced, invoiced_qty)] = (
-            env["account.invoice.report"]
-            .sudo()
-            ._read_group(invoice_domain, [], ["price_subtotal:sum", "quantity:sum"])
-        )
-        [(pos, pos_qty)] = (
-            env["report.pos.order"]
-            .sudo()
-            ._read_group(pos_domain, [], ["price_subtotal_excl:sum", "product_qty:sum"])
+        if self.revenue_basis == "ordered":
+            # a POS line settling a sale order is the sale order's (pos_sale)
+            settlements = env["pos.order.line"]._search(
+                [("sale_order_line_id", "!=", False)]
+            )
+            pos_domain &= Domain("id", "not in", settlements)
+            sale_domain = Domain(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("date", ">=", start),
+                    ("date", "<", end),
+                    ("state", "=", "sale"),
+                    ("product_id", "!=", False),
+                    ("product_id.type", "!=", "combo"),
+                ]
+            )
+            if self.warehouse_ids:
+                sale_domain &= Domain("warehouse_id", "in", warehouses.ids)
+            if channels:
+                sale_domain &= Domain("wholesale_channel_id", "in", channels.ids)
+            [(orders, orders_qty)] = env["sale.report"]._read_group(
+                sale_domain, [], ["price_subtotal:sum", "product_uom_qty:sum"]
+            )
+            source = self.env._("Sales Analysis + Point of Sale Analysis")
+        else:
+            invoice_domain = Domain(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", ["out_invoice", "out_refund"]),
+                    ("invoice_date", ">=", self.date_from),
+                    ("invoice_date", "<=", self.date_to),
+                    ("product_id", "!=", False),
+                    ("product_id.type", "!=", "combo"),
+                    ("move_id.pos_order_ids", "=", False),
+                ]
+            )
+            order = "move_id.invoice_line_ids.sale_line_ids.order_id"
+            if self.warehouse_ids:
+                invoice_domain &= Domain(f"{order}.warehouse_id", "in", warehouses.ids)
+            if channels:
+                invoice_domain &= Domain(
+                    f"{order}.wholesale_channel_id", "in", channels.ids
+                )
+            [(orders, orders_qty)] = env["account.invoice.report"]._read_group(
+                invoice_domain, [], ["price_subtotal:sum", "quantity:sum"]
+            )
+            source = self.env._("Invoicing Analysis + Point of Sale Analysis")
+        [(pos, pos_qty)] = env["report.pos.order"]._read_group(
+            pos_domain, [], ["price_subtotal_excl:sum", "product_qty:sum"]
         )
         return {
-            "source": self.env._("Invoicing Analysis + Point of Sale Analysis"),
-            "revenue": (invoiced or 0.0) + (pos or 0.0),
-            "qty": (invoiced_qty or 0.0) + (pos_qty or 0.0),
+            "source": source,
+            "revenue": (orders or 0.0) + (pos or 0.0),
+            "qty": (orders_qty or 0.0) + (pos_qty or 0.0),
         }

@@ -131,17 +131,29 @@ class WholesaleMonthlyReportSales(models.Model):
             "(CASE COALESCE(o.currency_rate, 0) WHEN 0 THEN 1.0"
             " ELSE o.currency_rate END)"
         )
+        # rounded per line, as Odoo's Point of Sale Analysis does
         amount = SQL(
             "ROUND((SIGN(l.qty) * SIGN(l.price_unit) * ABS(l.price_subtotal))"
-            " / %s, cu.decimal_places)",
+            " / %s, %s)",
             rate,
+            self.currency_id.decimal_places,
         )
+        channel = SQL("ch.id")
+        settled = SQL("")
+        if settlements:
+            channel = SQL(
+                "CASE WHEN l.sale_order_line_id IS NULL THEN ch.id"
+                " ELSE COALESCE(so.wholesale_channel_id, %s) END",
+                self._desk_sql(),
+            )
+            settled = SQL(
+                "LEFT JOIN sale_order_line sol ON sol.id = l.sale_order_line_id"
+                " LEFT JOIN sale_order so ON so.id = sol.order_id"
+            )
         rows = self.env.execute_query_dict(
             SQL(
                 """
-            SELECT CASE WHEN l.sale_order_line_id IS NULL THEN ch.id
-                        ELSE COALESCE(so.wholesale_channel_id, %(desk)s)
-                   END AS channel_id,
+            SELECT %(channel)s AS channel_id,
                    l.product_id,
                    SUM(CASE WHEN l.qty > 0 THEN %(amount)s ELSE 0 END)
                        AS gross_revenue,
@@ -156,16 +168,13 @@ class WholesaleMonthlyReportSales(models.Model):
                             THEN 0 ELSE l.qty END) AS uncosted_qty
               FROM pos_order_line l
               JOIN pos_order o ON o.id = l.order_id
-              JOIN res_company co ON co.id = o.company_id
-              JOIN res_currency cu ON cu.id = co.currency_id
               JOIN product_product p ON p.id = l.product_id
               JOIN product_template t ON t.id = p.product_tmpl_id
               LEFT JOIN pos_session ses ON ses.id = o.session_id
               LEFT JOIN pos_config cfg ON cfg.id = ses.config_id
               LEFT JOIN wholesale_sales_channel ch ON ch.pos_config_id = cfg.id
               LEFT JOIN stock_picking_type pt ON pt.id = cfg.picking_type_id
-              LEFT JOIN sale_order_line sol ON sol.id = l.sale_order_line_id
-              LEFT JOIN sale_order so ON so.id = sol.order_id
+              %(settled)s
              WHERE o.state IN %(states)s
                AND o.company_id = %(company)s
                AND o.date_order >= %(start)s AND o.date_order < %(end)s
@@ -174,7 +183,8 @@ class WholesaleMonthlyReportSales(models.Model):
                AND %(warehouse)s
           GROUP BY 1, 2
                 """,
-                desk=self._desk_sql(),
+                channel=channel,
+                settled=settled,
                 rate=rate,
                 amount=amount,
                 states=POS_DONE_STATES,

@@ -6,12 +6,15 @@ class WholesaleMonthlyReportSection(models.AbstractModel):
 
     _name = "wholesale.monthly.report.section"
     _description = "Monthly Report Section"
+    # derived rows, written in bulk by the report's computation (its
+    # computed_on says when): no per-row log columns
+    _log_access = False
 
     report_id = fields.Many2one(
         "wholesale.monthly.report", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one("res.company", readonly=True, index=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="report_id.currency_id")
 
     def _cartons_label(self, cartons, loose):
         """ "4 cartons + 8 pcs", "12 pcs" or "3 cartons": whole cartons of the
@@ -35,6 +38,7 @@ class WholesaleMonthlyReportSection(models.AbstractModel):
 class WholesaleMonthlyReportSummary(models.Model):
     _name = "wholesale.monthly.report.summary"
     _inherit = "wholesale.monthly.report.section"
+    _log_access = False
     _description = "Monthly Report: Channel Summary"
     _order = "report_id, sequence"
 
@@ -87,6 +91,7 @@ class WholesaleMonthlyReportSummary(models.Model):
 class WholesaleMonthlyReportLine(models.Model):
     _name = "wholesale.monthly.report.line"
     _inherit = "wholesale.monthly.report.section"
+    _log_access = False
     _description = "Monthly Report: Sales per Product and Channel"
     _order = "report_id, channel_id, revenue desc, id"
 
@@ -95,10 +100,9 @@ class WholesaleMonthlyReportLine(models.Model):
         "wholesale.sales.channel",
         string="Channel",
         required=True,
-        index=True,
         context={"active_test": False},
     )
-    product_id = fields.Many2one("product.product", required=True, index=True)
+    product_id = fields.Many2one("product.product", required=True)
     categ_id = fields.Many2one("product.category", string="Product Category")
     gross_revenue = fields.Monetary(string="Gross Sales")
     returned_value = fields.Monetary(string="Refunds")
@@ -131,10 +135,11 @@ class WholesaleMonthlyReportLine(models.Model):
 class WholesaleMonthlyReportProduct(models.Model):
     _name = "wholesale.monthly.report.product"
     _inherit = "wholesale.monthly.report.section"
+    _log_access = False
     _description = "Monthly Report: Stock and Movers per Product"
     _order = "report_id, slow_rank, id"
 
-    product_id = fields.Many2one("product.product", required=True, index=True)
+    product_id = fields.Many2one("product.product", required=True)
     categ_id = fields.Many2one("product.category", string="Product Category")
     qty_sold = fields.Float(string="Pieces Sold")
     qty_cartons = fields.Integer(string="Whole Cartons")
@@ -180,6 +185,7 @@ class WholesaleMonthlyReportProduct(models.Model):
 class WholesaleMonthlyReportAdjustment(models.Model):
     _name = "wholesale.monthly.report.adjustment"
     _inherit = "wholesale.monthly.report.section"
+    _log_access = False
     _description = "Monthly Report: Inventory Adjustments"
     _order = "report_id, kind desc, date, id"
 
@@ -190,7 +196,7 @@ class WholesaleMonthlyReportAdjustment(models.Model):
         help="Opening stock: the first count of a product that had no stock in "
         "these locations before. It is not a difference found by counting.",
     )
-    product_id = fields.Many2one("product.product", required=True, index=True)
+    product_id = fields.Many2one("product.product", required=True)
     categ_id = fields.Many2one("product.category", string="Product Category")
     move_line_id = fields.Many2one("stock.move.line", string="Stock Move Line")
     date = fields.Datetime()

@@ -95,11 +95,14 @@ class WholesaleMonthlyReportStock(models.Model):
         for index, bound in enumerate((start, end)):
             at = bound - timedelta(microseconds=1)
             if standard:
-                prices, _values = standard.with_context(to_date=at)._run_standard_batch(
-                    at_date=at
-                )
-                for pid, price in prices.items():
-                    costs[pid][index] = price
+                # the standard price in force then: stock_account's history
+                # (what its _run_standard_batch reads), today's without one
+                in_force = standard._get_last_product_value(at)
+                for product in standard:
+                    value = in_force.get(product)
+                    costs[product.id][index] = (
+                        value.value if value else product.standard_price
+                    )
             for product in others.with_context(to_date=at):
                 costs[product.id][index] = product.avg_cost
         return costs

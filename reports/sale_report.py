@@ -25,10 +25,17 @@ class SaleReport(models.Model):
 
     def _available_additional_pos_fields(self):
         res = super()._available_additional_pos_fields()
-        res["wholesale_channel_id"] = """(
-            SELECT ch.id FROM wholesale_sales_channel ch
-             WHERE ch.pos_config_id = config.id)"""
+        res["wholesale_channel_id"] = "wr_channel.id"
         return res
 
+    def _from_pos(self):
+        return (
+            super()._from_pos()
+            + """
+            LEFT JOIN wholesale_sales_channel wr_channel
+                   ON wr_channel.pos_config_id = config.id
+            """
+        )
+
     def _group_by_pos(self):
-        return super()._group_by_pos() + ",\n            config.id"
+        return super()._group_by_pos() + ",\n            wr_channel.id"

@@ -359,7 +359,7 @@ class TestMonthlyReport(TestPoSCommon):
         """Each figure of the ordered basis is Odoo's Sales Analysis for the
         same filters, channel by channel, and the report says so."""
         report = self._report()
-        self.assertEqual(report.check_source, "Sales Analysis")
+        self.assertEqual(report.check_source, "Sales Analysis + Point of Sale Analysis")
         self.assertAlmostEqual(report.check_revenue, 1183)
         self.assertAlmostEqual(report.check_qty, 43)
         self.assertAlmostEqual(report.check_difference, 0)
