@@ -11,6 +11,14 @@ POS_DONE_STATES = ("paid", "done", "invoiced")
 REVENUE_BASES = [("ordered", "Ordered"), ("invoiced", "Invoiced")]
 
 
+def _array_text(value):
+    """One element of a PostgreSQL array literal: NULL or a quoted string."""
+    if value is None or value is False:
+        return "NULL"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
 class WholesaleMonthlyReport(models.Model):
     """The merged wholesale + retail month.
 
@@ -422,9 +430,11 @@ class WholesaleMonthlyReport(models.Model):
 
     def _insert_rows(self, model, vals_list):
         """INSERT ``vals_list`` into ``model``'s table in one statement, one
-        array parameter per column (``unnest``). The section models hold
-        plain stored fields only (numbers, dates, many2ones, selections);
-        amounts are rounded to the company currency as the ORM would."""
+        array literal per column (``unnest``): thousands of rows cost what
+        PostgreSQL's foreign keys cost, not what adapting each value would.
+        The section models hold plain stored fields only (numbers, dates,
+        many2ones, selections); amounts are rounded to the company currency
+        as the ORM would."""
         if not vals_list:
             return
         names = sorted({name for vals in vals_list for name in vals})
@@ -434,17 +444,23 @@ class WholesaleMonthlyReport(models.Model):
             field = model._fields[name]
             values = [vals.get(name) for vals in vals_list]
             if field.type == "monetary":
-                values = [round(v or 0.0, digits) for v in values]
+                items = [repr(round(v or 0.0, digits)) for v in values]
             elif field.type == "float":
-                values = [float(v or 0.0) for v in values]
+                items = [repr(float(v or 0.0)) for v in values]
             elif field.type == "integer":
-                values = [int(v or 0) for v in values]
+                items = [str(int(v or 0)) for v in values]
             elif field.type == "boolean":
-                values = [bool(v) for v in values]
-            else:  # many2one, selection, date, datetime
-                values = [v or None for v in values]
+                items = ["t" if v else "f" for v in values]
+            elif field.type == "many2one":
+                items = [str(int(v)) if v else "NULL" for v in values]
+            else:  # selection, date, datetime: quoted text
+                items = [_array_text(v) for v in values]
             arrays.append(
-                SQL("%s::%s", values, SQL(f"{field.column_type[1].split('(')[0]}[]"))
+                SQL(
+                    "%s::%s",
+                    "{%s}" % ",".join(items),
+                    SQL(f"{field.column_type[1].split('(')[0]}[]"),
+                )
             )
         self.env.execute_query(
             SQL(
