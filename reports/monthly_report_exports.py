@@ -55,6 +55,21 @@ class WholesaleMonthlyReportExports(models.Model):
                 )
         return bars
 
+    def _scope_label(self):
+        """ "all channels, all warehouses" or the names chosen."""
+        self.ensure_one()
+        channels = (
+            ", ".join(self.channel_ids.mapped("name"))
+            if self.channel_ids
+            else self.env._("all channels")
+        )
+        warehouses = (
+            ", ".join(self.warehouse_ids.mapped("name"))
+            if self.warehouse_ids
+            else self.env._("all warehouses")
+        )
+        return f"{channels}; {warehouses}"
+
     def _format_number(self, value, digits=2):
         """A number with the thousands separator of the report's language."""
         lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
