@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import models
 from odoo.tools import SQL
@@ -288,16 +289,20 @@ class WholesaleMonthlyReportSales(models.Model):
         self._add_rows(sales, rows)
 
     def _collect_last_sale(self, end, warehouses):
-        """Last sale date (any time before the month's end) per product."""
+        """Last sale date per product, within the year before the month's
+        end (sale orders and POS orders; older sales are not looked up)."""
+        since = end - timedelta(days=365)
         queries = [
             SQL(
                 """SELECT l.product_id, MAX(s.date_order) AS last_sale
                      FROM sale_order_line l
                      JOIN sale_order s ON s.id = l.order_id
                     WHERE s.state = 'sale' AND s.company_id = %s
-                      AND s.date_order < %s AND l.product_uom_qty > 0 AND %s
+                      AND s.date_order >= %s AND s.date_order < %s
+                      AND l.product_uom_qty > 0 AND %s
                  GROUP BY l.product_id""",
                 self.company_id.id,
+                since,
                 end,
                 self._warehouse_sql(("s", "warehouse_id"), warehouses),
             ),
@@ -309,10 +314,12 @@ class WholesaleMonthlyReportSales(models.Model):
                      LEFT JOIN pos_config cfg ON cfg.id = ses.config_id
                      LEFT JOIN stock_picking_type pt ON pt.id = cfg.picking_type_id
                     WHERE o.state IN %s AND o.company_id = %s
-                      AND o.date_order < %s AND l.qty > 0 AND %s
+                      AND o.date_order >= %s AND o.date_order < %s
+                      AND l.qty > 0 AND %s
                  GROUP BY l.product_id""",
                 POS_DONE_STATES,
                 self.company_id.id,
+                since,
                 end,
                 self._warehouse_sql(("pt", "warehouse_id"), warehouses),
             ),

@@ -160,7 +160,10 @@ class WholesaleMonthlyReportProduct(models.Model):
     cover_label = fields.Char(string="Days of Cover", compute="_compute_cover_label")
     turnover_days = fields.Float(string="Turnover Days", aggregator=None)
     no_sales = fields.Boolean(string="No Sales")
-    last_sale_date = fields.Date()
+    last_sale_date = fields.Date(
+        help="The last sale order or POS sale of the product in the year before "
+        "the month's end; empty when there was none."
+    )
     slow_rank = fields.Integer(string="Slow-Mover Rank", aggregator=None)
     top_rank = fields.Integer(string="Top-Mover Rank", aggregator=None)
     is_slow_listed = fields.Boolean()
