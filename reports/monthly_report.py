@@ -330,7 +330,14 @@ class WholesaleMonthlyReport(models.Model):
         self.env.cr.execute("SET LOCAL jit = off")
         sales = self._collect_sales(start, end, warehouses)
         stock = self._collect_stock(start, end, warehouses)
-        last_sales = self._collect_last_sale(end, warehouses)
+        last_sales = {}
+        for (_channel, pid), vals in sales.items():
+            last_sale = vals.pop("last_sale", None)
+            if last_sale and (not last_sales.get(pid) or last_sales[pid] < last_sale):
+                last_sales[pid] = last_sale
+        last_sales.update(
+            self._collect_last_sale(end, warehouses, set(stock) - set(last_sales))
+        )
         adjustments = self._collect_adjustments(start, end, warehouses)
 
         product_ids = (

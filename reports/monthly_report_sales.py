@@ -79,6 +79,11 @@ class WholesaleMonthlyReportSales(models.Model):
             for key in SALE_KEYS:
                 if key in row:
                     vals[key] += row[key] or 0.0
+            last_sale = row.get("last_sale")
+            if last_sale and (
+                not vals.get("last_sale") or vals["last_sale"] < last_sale
+            ):
+                vals["last_sale"] = last_sale
 
     def _collect_sale_orders(self, sales, start, end, warehouses):
         """Confirmed sale order lines of the month (ordered basis)."""
@@ -95,7 +100,9 @@ class WholesaleMonthlyReportSales(models.Model):
                    SUM(COALESCE(l.purchase_price, 0) * l.product_uom_qty
                        / %(rate)s) AS cogs,
                    SUM(l.product_uom_qty * lu.factor / NULLIF(pu.factor, 0))
-                       AS gross_qty
+                       AS gross_qty,
+                   MAX(CASE WHEN l.product_uom_qty > 0 THEN s.date_order END)
+                       AS last_sale
               FROM sale_order_line l
               JOIN sale_order s ON s.id = l.order_id
               JOIN product_product p ON p.id = l.product_id
@@ -166,7 +173,8 @@ class WholesaleMonthlyReportSales(models.Model):
                    SUM(CASE WHEN l.is_total_cost_computed
                             THEN l.total_cost / %(rate)s ELSE 0 END) AS cogs,
                    SUM(CASE WHEN l.is_total_cost_computed
-                            THEN 0 ELSE l.qty END) AS uncosted_qty
+                            THEN 0 ELSE l.qty END) AS uncosted_qty,
+                   MAX(CASE WHEN l.qty > 0 THEN o.date_order END) AS last_sale
               FROM pos_order_line l
               JOIN pos_order o ON o.id = l.order_id
               JOIN product_product p ON p.id = l.product_id
@@ -288,10 +296,14 @@ class WholesaleMonthlyReportSales(models.Model):
         )
         self._add_rows(sales, rows)
 
-    def _collect_last_sale(self, end, warehouses):
-        """Last sale date per product, within the year before the month's
-        end (sale orders and POS orders; older sales are not looked up)."""
+    def _collect_last_sale(self, end, warehouses, product_ids):
+        """Last sale date of ``product_ids`` (products without a sale in the
+        month) within the year before the month's end, from sale orders and
+        POS orders; older sales are not looked up."""
+        if not product_ids:
+            return {}
         since = end - timedelta(days=365)
+        products = tuple(product_ids)
         queries = [
             SQL(
                 """SELECT l.product_id, MAX(s.date_order) AS last_sale
@@ -299,11 +311,13 @@ class WholesaleMonthlyReportSales(models.Model):
                      JOIN sale_order s ON s.id = l.order_id
                     WHERE s.state = 'sale' AND s.company_id = %s
                       AND s.date_order >= %s AND s.date_order < %s
+                      AND l.product_id IN %s
                       AND l.product_uom_qty > 0 AND %s
                  GROUP BY l.product_id""",
                 self.company_id.id,
                 since,
                 end,
+                products,
                 self._warehouse_sql(("s", "warehouse_id"), warehouses),
             ),
             SQL(
@@ -315,12 +329,14 @@ class WholesaleMonthlyReportSales(models.Model):
                      LEFT JOIN stock_picking_type pt ON pt.id = cfg.picking_type_id
                     WHERE o.state IN %s AND o.company_id = %s
                       AND o.date_order >= %s AND o.date_order < %s
+                      AND l.product_id IN %s
                       AND l.qty > 0 AND %s
                  GROUP BY l.product_id""",
                 POS_DONE_STATES,
                 self.company_id.id,
                 since,
                 end,
+                products,
                 self._warehouse_sql(("pt", "warehouse_id"), warehouses),
             ),
         ]

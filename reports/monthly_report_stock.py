@@ -1,6 +1,8 @@
 from collections import defaultdict
 from datetime import timedelta
 
+import pytz
+
 from odoo import models
 from odoo.tools import SQL
 
@@ -152,11 +154,16 @@ class WholesaleMonthlyReportStock(models.Model):
                     if qty_sold > 0 and closing > 0
                     else 0.0,
                     "turnover_days": avg_value / (cogs / days) if cogs > 0 else 0.0,
-                    "last_sale_date": last_sale and last_sale.date() or False,
+                    "last_sale_date": last_sale and self._local_date(last_sale),
                 }
             )
         self._rank_movers(vals_list)
         return vals_list
+
+    def _local_date(self, moment):
+        """The date of a UTC ``moment`` in the company's time zone."""
+        tz = pytz.timezone(self.tz or "UTC")
+        return pytz.utc.localize(moment).astimezone(tz).date()
 
     def _rank_movers(self, vals_list):
         """Slow movers: products in stock, those without sales first (most
