@@ -29,29 +29,39 @@ class SaleOrder(models.Model):
 
     @api.depends("team_id", "company_id")
     def _compute_wholesale_channel_id(self):
+        """A channel whose sales team is the order's claims it; else the
+        channel chosen by hand (or by a channel's sync) stays if it has no
+        team of its own; else the wholesale desk."""
         channels = self.env["wholesale.sales.channel"]
+        claimed = {}  # (company, team) -> the channel of that team
+        desks = {}
         for order in self:
-            if not order.company_id:
+            company = order.company_id
+            if not company:
+                order.wholesale_channel_id = False
                 continue
+            key = (company.id, order.team_id.id)
+            if key not in claimed:
+                claimed[key] = order.team_id and channels.search(
+                    [
+                        ("company_id", "=", company.id),
+                        ("team_id", "=", order.team_id.id),
+                        ("kind", "!=", "pos"),
+                    ],
+                    limit=1,
+                )
             current = order.wholesale_channel_id
-            if (
+            if claimed[key]:
+                order.wholesale_channel_id = claimed[key]
+            elif not (
                 current
-                and current.company_id == order.company_id
-                and (not current.team_id or current.team_id == order.team_id)
+                and current.company_id == company
+                and not current.team_id
+                and current.kind != "pos"
             ):
-                continue
-            # A channel's sales team claims the order; else the desk.
-            by_team = order.team_id and channels.search(
-                [
-                    ("company_id", "=", order.company_id.id),
-                    ("team_id", "=", order.team_id.id),
-                    ("kind", "!=", "pos"),
-                ],
-                limit=1,
-            )
-            order.wholesale_channel_id = by_team or channels._wholesale_desk(
-                order.company_id
-            )
+                if company.id not in desks:
+                    desks[company.id] = channels._wholesale_desk(company)
+                order.wholesale_channel_id = desks[company.id]
 
     def action_confirm(self):
         wholesale = self.filtered("wholesale_customer")

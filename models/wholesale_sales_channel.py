@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class WholesaleSalesChannel(models.Model):
@@ -105,6 +105,34 @@ class WholesaleSalesChannel(models.Model):
                         "%(channel)s: a point-of-sale channel is created with its "
                         "point of sale; a wholesale desk, web shop or marketplace "
                         "has none.",
+                        channel=channel.name,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_pos_or_desk(self):
+        # whatever the user's rights on the reports: their rows keep them
+        reported = (
+            self.env["wholesale.monthly.report.summary"]
+            .sudo()
+            .search([("channel_id", "in", self.ids)])
+            .channel_id
+        )
+        for channel in self:
+            if channel in reported:
+                raise UserError(
+                    self.env._(
+                        "%(channel)s cannot be deleted: monthly reports count "
+                        "its sales. Archive it instead.",
+                        channel=channel.name,
+                    )
+                )
+            if channel.kind in ("pos", "wholesale"):
+                raise UserError(
+                    self.env._(
+                        "%(channel)s cannot be deleted: a point of sale's channel "
+                        "goes with its point of sale, and a company keeps its "
+                        "wholesale desk. Archive it instead.",
                         channel=channel.name,
                     )
                 )

@@ -81,19 +81,23 @@ class WholesaleMonthlyReport(models.Model):
         check_company=True,
         context={"active_test": False},
         help="Leave empty for every channel: each point of sale, the wholesale "
-        "desk, each web shop and marketplace.",
+        "desk, each web shop and marketplace. The channels narrow the sales; "
+        "the stock, its turnover and the movers are always the whole pool's "
+        "(every channel's sales).",
     )
     revenue_basis = fields.Selection(
         REVENUE_BASES,
         required=True,
         default="ordered",
         help="Ordered: confirmed sale orders and paid POS orders of the month, "
-        "as Odoo's Sales Analysis counts them; a return lowers revenue once it "
-        "is refunded. Invoiced: posted customer invoices and credit notes of "
-        "the month (price-only credit notes included), as Odoo's Invoicing "
-        "Analysis counts them, plus the paid POS orders that were not "
-        "invoiced; cost of goods is then the value Odoo recorded on the goods "
-        "that left for customers, less those that came back.",
+        "as Odoo's Sales Analysis and Point of Sale Analysis count them; a POS "
+        "refund lowers revenue, goods a wholesale customer sends back do not "
+        "(they are returned pieces until a credit note refunds them). "
+        "Invoiced: posted customer invoices and credit notes of the month "
+        "(price-only credit notes included), as Odoo's Invoicing Analysis "
+        "counts them, plus the paid POS orders; a sale order's cost of goods "
+        "is then the value Odoo recorded on the goods that left for its "
+        "customers, less those that came back.",
     )
     state = fields.Selection(
         [("draft", "Draft"), ("done", "Computed")],
@@ -102,6 +106,11 @@ class WholesaleMonthlyReport(models.Model):
         readonly=True,
     )
     computed_on = fields.Datetime(readonly=True)
+    mailed_on = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When the scheduled action mailed this report to the managers.",
+    )
     # totals (copied from the "total" summary row for list views)
     revenue = fields.Monetary(readonly=True)
     cogs = fields.Monetary(string="Cost of Goods Sold", readonly=True)
@@ -141,8 +150,11 @@ class WholesaleMonthlyReport(models.Model):
         help="Value of the first counts of products that had no stock before.",
     )
     slow_movers_limit = fields.Integer(readonly=True)
+    has_sales = fields.Boolean(readonly=True)
     # the check against Odoo's own analysis reports
-    check_source = fields.Char(string="Checked Against", readonly=True)
+    check_source = fields.Char(
+        string="Checked Against", compute="_compute_check_source"
+    )
     check_revenue = fields.Monetary(string="Revenue There", readonly=True)
     check_qty = fields.Float(string="Pieces There", readonly=True)
     check_difference = fields.Monetary(string="Difference", readonly=True)
@@ -195,6 +207,15 @@ class WholesaleMonthlyReport(models.Model):
             report.date_to = first + relativedelta(months=1, days=-1)
             report.days = (report.date_to - first).days + 1
 
+    @api.depends("revenue_basis")
+    def _compute_check_source(self):
+        for report in self:
+            report.check_source = (
+                self.env._("Invoicing Analysis + Point of Sale Analysis")
+                if report.revenue_basis == "invoiced"
+                else self.env._("Sales Analysis + Point of Sale Analysis")
+            )
+
     @api.depends("company_id.partner_id.tz")
     def _compute_tz(self):
         for report in self:
@@ -231,6 +252,7 @@ class WholesaleMonthlyReport(models.Model):
             report._compute_report()
         return True
 
+    @api.readonly
     def action_open_lines(self):
         self.ensure_one()
         return self._open_section(
@@ -239,6 +261,7 @@ class WholesaleMonthlyReport(models.Model):
             "list,pivot,graph",
         )
 
+    @api.readonly
     def action_open_movers(self):
         self.ensure_one()
         return self._open_section(
@@ -247,6 +270,7 @@ class WholesaleMonthlyReport(models.Model):
             "list,pivot",
         )
 
+    @api.readonly
     def action_open_adjustments(self):
         self.ensure_one()
         return self._open_section(
@@ -313,25 +337,22 @@ class WholesaleMonthlyReport(models.Model):
 
     def _compute_report(self):
         self.ensure_one()
+        self.check_access("write")
         self._check_report_access()
         start, end = self._period_bounds()
-        if start >= fields.Datetime.now() and not self.env.context.get(
-            "wholesale_retail_allow_future"
-        ):
+        if start >= fields.Datetime.now():
             raise UserError(
                 self.env._("The month %(month)s has not started yet.", month=self.name)
             )
         warehouses = self._warehouses()
         self.env["wholesale.sales.channel"]._wholesale_desk(self.company_id)
         self.env.flush_all()
-        # The report runs a handful of short aggregate queries; compiling
-        # them (PostgreSQL's JIT, above jit_above_cost) costs more than it
-        # saves. For this transaction only.
-        self.env.cr.execute("SET LOCAL jit = off")
-        sales = self._collect_sales(start, end, warehouses)
+        # Every channel's sales: the stock, its turnover and the movers are
+        # the shared pool's; the channel filter narrows the sales sections.
+        all_sales = self._collect_sales(start, end, warehouses)
         stock = self._collect_stock(start, end, warehouses)
         last_sales = {}
-        for (_channel, pid), vals in sales.items():
+        for (_channel, pid), vals in all_sales.items():
             last_sale = vals.pop("last_sale", None)
             if last_sale and (not last_sales.get(pid) or last_sales[pid] < last_sale):
                 last_sales[pid] = last_sale
@@ -341,7 +362,7 @@ class WholesaleMonthlyReport(models.Model):
         adjustments = self._collect_adjustments(start, end, warehouses)
 
         product_ids = (
-            {pid for _channel, pid in sales}
+            {pid for _channel, pid in all_sales}
             | set(stock)
             | {adj["product_id"] for adj in adjustments}
         )
@@ -355,12 +376,18 @@ class WholesaleMonthlyReport(models.Model):
         carton = self._carton_steps(templates)
 
         # retail lines whose total cost was not computed yet: cost them now
-        for (_channel, pid), vals in sales.items():
+        for (_channel, pid), vals in all_sales.items():
             vals["cogs"] += vals.pop("uncosted_qty", 0.0) * costs[pid][1]
+        wanted = set(self.channel_ids.ids)
+        sales = {
+            key: vals
+            for key, vals in all_sales.items()
+            if not wanted or key[0] in wanted
+        }
 
         line_vals = self._prepare_line_vals(sales, tmpl_of, carton)
         product_vals = self._prepare_product_vals(
-            sales, stock, last_sales, costs, tmpl_of, carton
+            all_sales, stock, last_sales, costs, tmpl_of, carton
         )
         adjustment_vals = self._prepare_adjustment_vals(adjustments, costs, tmpl_of)
         summary_vals = self._prepare_summary_vals(line_vals, carton, tmpl_of)
@@ -388,7 +415,7 @@ class WholesaleMonthlyReport(models.Model):
                 "adjustment_value": sum(v["difference_value"] for v in differences),
                 "opening_load_value": sum(v["difference_value"] for v in openings),
                 "slow_movers_limit": self._slow_movers_limit(),
-                "check_source": check["source"],
+                "has_sales": bool(line_vals),
                 "check_revenue": check["revenue"],
                 "check_qty": check["qty"],
                 "check_difference": total["revenue"] - check["revenue"],
@@ -444,19 +471,17 @@ class WholesaleMonthlyReport(models.Model):
         array literal per column (``unnest``): thousands of rows cost what
         PostgreSQL's foreign keys cost, not what adapting each value would.
         The section models hold plain stored fields only (numbers, dates,
-        many2ones, selections); amounts are rounded to the company currency
-        as the ORM would."""
+        many2ones, selections)."""
         if not vals_list:
             return
         names = sorted({name for vals in vals_list for name in vals})
         digits = self.currency_id.decimal_places
+        selects = []
         arrays = []
         for name in names:
             field = model._fields[name]
             values = [vals.get(name) for vals in vals_list]
-            if field.type == "monetary":
-                items = [repr(round(v or 0.0, digits)) for v in values]
-            elif field.type == "float":
+            if field.type in ("monetary", "float"):
                 items = [repr(float(v or 0.0)) for v in values]
             elif field.type == "integer":
                 items = [str(int(v or 0)) for v in values]
@@ -473,12 +498,21 @@ class WholesaleMonthlyReport(models.Model):
                     SQL(f"{field.column_type[1].split('(')[0]}[]"),
                 )
             )
+            column = SQL.identifier("u", name)
+            # amounts rounded half-up to the currency, as the ORM rounds them
+            selects.append(
+                SQL("ROUND(%s, %s)", column, digits)
+                if field.type == "monetary"
+                else column
+            )
         self.env.execute_query(
             SQL(
-                "INSERT INTO %s (%s) SELECT * FROM unnest(%s)",
+                "INSERT INTO %s (%s) SELECT %s FROM unnest(%s) AS u(%s)",
                 SQL.identifier(model._table),
                 SQL(", ").join(SQL.identifier(name) for name in names),
+                SQL(", ").join(selects),
                 SQL(", ").join(arrays),
+                SQL(", ").join(SQL.identifier(name) for name in names),
             )
         )
 

@@ -14,6 +14,7 @@ class WholesaleMonthlyReportExports(models.Model):
 
     _inherit = "wholesale.monthly.report"
 
+    @api.readonly
     def action_download_xlsx(self):
         self.ensure_one()
         return {
@@ -22,6 +23,7 @@ class WholesaleMonthlyReportExports(models.Model):
             "target": "download",
         }
 
+    @api.readonly
     def action_print_pdf(self):
         self.ensure_one()
         return self.env.ref("wholesale_retail.action_report_monthly").report_action(
@@ -157,11 +159,12 @@ class WholesaleMonthlyReportExports(models.Model):
         PDF and the XLSX to the wholesale managers.
 
         Each company in its own transaction: a failing company is logged and
-        rolled back, and the others are still computed and sent.
+        rolled back, and the others are still computed and sent. A company
+        whose month was mailed already (a retried run) is skipped.
         """
         companies = companies or self.env["res.company"].search([])
         mails = self.env["mail.mail"]
-        for company in companies:
+        for index, company in enumerate(companies, 1):
             try:
                 with self.env.cr.savepoint():
                     mails |= self._send_monthly_report_of(company, today)
@@ -175,7 +178,10 @@ class WholesaleMonthlyReportExports(models.Model):
                 )
                 continue
             if not module.current_test:
-                self.env.cr.commit()  # one company's mail is sent for good
+                # one company's mail is sent for good
+                self.env["ir.cron"]._commit_progress(
+                    1, remaining=len(companies) - index
+                )
         return mails
 
     @api.model
@@ -194,5 +200,9 @@ class WholesaleMonthlyReportExports(models.Model):
             ],
             limit=1,
         ) or report_model.create({"company_id": company.id, "date_from": month})
+        if report.mailed_on:
+            return self.env["mail.mail"]
         report.action_compute()
-        return report._send_to_managers()
+        mails = report._send_to_managers()
+        report.mailed_on = fields.Datetime.now()
+        return mails

@@ -32,9 +32,13 @@ class WholesaleMonthlyReportReconciliation(models.Model):
             WITH loc AS (%(locations)s),
             adj AS MATERIALIZED (
                 SELECT ml.id, ml.product_id, ml.date, ml.move_id,
+                       ml.lot_id, ml.owner_id,
                        CASE WHEN ml.location_dest_id IN (SELECT id FROM loc)
                             THEN ml.location_dest_id ELSE ml.location_id END
                            AS location_id,
+                       CASE WHEN ml.location_dest_id IN (SELECT id FROM loc)
+                            THEN ml.result_package_id ELSE ml.package_id END
+                           AS package_id,
                        CASE WHEN ml.location_dest_id IN (SELECT id FROM loc)
                             THEN ml.quantity_product_uom
                             ELSE -ml.quantity_product_uom END AS difference,
@@ -51,7 +55,8 @@ class WholesaleMonthlyReportReconciliation(models.Model):
             ),
             hist AS MATERIALIZED (
                 SELECT h.id, h.product_id, h.date, h.location_id,
-                       h.location_dest_id, h.quantity_product_uom
+                       h.location_dest_id, h.quantity_product_uom,
+                       h.lot_id, h.owner_id, h.package_id, h.result_package_id
                   FROM stock_move_line h
                  WHERE h.product_id IN (SELECT product_id FROM adj)
                    AND h.state = 'done'
@@ -59,29 +64,46 @@ class WholesaleMonthlyReportReconciliation(models.Model):
                    AND (h.location_id IN (SELECT id FROM loc)
                         OR h.location_dest_id IN (SELECT id FROM loc))
             ),
-            book AS (
+            prior AS (
+                -- did any of the product enter these locations before?
                 SELECT adj.id,
-                       SUM(CASE WHEN h.location_dest_id = adj.location_id
-                                THEN h.quantity_product_uom ELSE 0 END
-                         - CASE WHEN h.location_id = adj.location_id
-                                THEN h.quantity_product_uom ELSE 0 END) AS qty,
                        BOOL_OR(h.location_dest_id IN (SELECT id FROM loc))
                            AS had_stock
                   FROM adj
                   JOIN hist h ON h.product_id = adj.product_id
                    AND (h.date < adj.date OR (h.date = adj.date AND h.id < adj.id))
               GROUP BY adj.id
+            ),
+            book AS (
+                -- the quantity counted against: the same product, lot,
+                -- package and owner in the same location, just before
+                SELECT adj.id,
+                       SUM(CASE WHEN h.location_dest_id = adj.location_id
+                                 AND h.result_package_id
+                                     IS NOT DISTINCT FROM adj.package_id
+                                THEN h.quantity_product_uom ELSE 0 END
+                         - CASE WHEN h.location_id = adj.location_id
+                                 AND h.package_id
+                                     IS NOT DISTINCT FROM adj.package_id
+                                THEN h.quantity_product_uom ELSE 0 END) AS qty
+                  FROM adj
+                  JOIN hist h ON h.product_id = adj.product_id
+                   AND h.lot_id IS NOT DISTINCT FROM adj.lot_id
+                   AND h.owner_id IS NOT DISTINCT FROM adj.owner_id
+                   AND (h.date < adj.date OR (h.date = adj.date AND h.id < adj.id))
+              GROUP BY adj.id
             )
             SELECT adj.id AS move_line_id, adj.product_id, adj.date,
                    adj.location_id, adj.difference,
                    COALESCE(book.qty, 0) AS book_qty,
-                   COALESCE(book.had_stock, FALSE) AS had_stock,
+                   COALESCE(prior.had_stock, FALSE) AS had_stock,
                    CASE WHEN COALESCE(m.product_qty, 0) != 0
                         THEN m.value * adj.line_qty / m.product_qty
                         ELSE 0 END AS move_value
               FROM adj
               JOIN stock_move m ON m.id = adj.move_id
               LEFT JOIN book ON book.id = adj.id
+              LEFT JOIN prior ON prior.id = adj.id
           ORDER BY adj.date, adj.id
                 """,
                 locations=self._internal_locations_sql(warehouses),
@@ -124,16 +146,45 @@ class WholesaleMonthlyReportReconciliation(models.Model):
     # The check against Odoo's own analysis reports
     # ------------------------------------------------------------------
 
+    def _pos_lines_paying_orders(self, start, end):
+        """{POS line id: channel id} of the month's POS lines that pay for a
+        sale order (see ``_collect_pos``), with the order's channel."""
+        return dict(
+            self.env.execute_query(
+                SQL(
+                    """
+            SELECT l.id, COALESCE(so.wholesale_channel_id, %(desk)s)
+              FROM pos_order_line l
+              JOIN pos_order o ON o.id = l.order_id
+              LEFT JOIN pos_session ses ON ses.id = o.session_id
+              LEFT JOIN pos_config cfg ON cfg.id = ses.config_id
+              %(links)s
+             WHERE o.company_id = %(company)s
+               AND o.date_order >= %(start)s AND o.date_order < %(end)s
+               AND so.id IS NOT NULL
+                    """,
+                    desk=self._desk_sql(),
+                    links=self._pos_sale_link_sql(),
+                    company=self.company_id.id,
+                    start=start,
+                    end=end,
+                )
+            )
+        )
+
     def _check_against_odoo(self, start, end, warehouses):
-        """{source, revenue, qty}: the report's revenue and pieces sold as
-        Odoo's own analysis reports give them for the same filters.
+        """{revenue, qty}: the report's revenue and pieces sold as Odoo's own
+        analysis reports give them for the same month, company, warehouses
+        and channels, each line of them attributed as the report attributes
+        it.
 
         Sale orders are checked against the Sales Analysis (``sale.report``,
-        its sale order lines), POS orders against the Point of Sale Analysis
-        (``report.pos.order``, one row per POS line), invoices against the
-        Invoicing Analysis (``account.invoice.report``). Reading them needs
-        no more rights than the report's sources, which the user was checked
-        for: hence sudo, for these three reads.
+        its sale order lines), invoices against the Invoicing Analysis
+        (``account.invoice.report``, one row per invoice line) and POS lines
+        against the Point of Sale Analysis (``report.pos.order``, one row per
+        POS line). Reading these reports needs no more rights than the
+        report's sources, which the user was checked for: hence sudo, for
+        these reads.
         """
         env = (
             self.with_company(self.company_id)
@@ -142,6 +193,8 @@ class WholesaleMonthlyReportReconciliation(models.Model):
             .env
         )
         channels = self.channel_ids
+        desk = self.env["wholesale.sales.channel"]._wholesale_desk(self.company_id)
+        paying = self._pos_lines_paying_orders(start, end)
         pos_domain = Domain(
             [
                 ("company_id", "=", self.company_id.id),
@@ -155,14 +208,11 @@ class WholesaleMonthlyReportReconciliation(models.Model):
             pos_domain &= Domain(
                 "config_id.picking_type_id.warehouse_id", "in", warehouses.ids
             )
-        if channels:
-            pos_domain &= Domain("config_id", "in", channels.pos_config_id.ids)
         if self.revenue_basis == "ordered":
-            # a POS line settling a sale order is the sale order's (pos_sale)
-            settlements = env["pos.order.line"]._search(
-                [("sale_order_line_id", "!=", False)]
-            )
-            pos_domain &= Domain("id", "not in", settlements)
+            # a POS line paying for a sale order is the order's: not here
+            pos_domain &= Domain("id", "not in", list(paying))
+            if channels:
+                pos_domain &= Domain("config_id", "in", channels.pos_config_id.ids)
             sale_domain = Domain(
                 [
                     ("company_id", "=", self.company_id.id),
@@ -180,8 +230,13 @@ class WholesaleMonthlyReportReconciliation(models.Model):
             [(orders, orders_qty)] = env["sale.report"]._read_group(
                 sale_domain, [], ["price_subtotal:sum", "product_uom_qty:sum"]
             )
-            source = self.env._("Sales Analysis + Point of Sale Analysis")
         else:
+            if channels:
+                # a POS line paying for a sale order is in the order's channel
+                theirs = [line for line, ch in paying.items() if ch in channels.ids]
+                pos_domain &= Domain(
+                    "config_id", "in", channels.pos_config_id.ids
+                ) & Domain("id", "not in", list(paying)) | Domain("id", "in", theirs)
             invoice_domain = Domain(
                 [
                     ("company_id", "=", self.company_id.id),
@@ -194,22 +249,33 @@ class WholesaleMonthlyReportReconciliation(models.Model):
                     ("move_id.pos_order_ids", "=", False),
                 ]
             )
-            order = "move_id.invoice_line_ids.sale_line_ids.order_id"
+            lines = env["account.move.line"]
             if self.warehouse_ids:
-                invoice_domain &= Domain(f"{order}.warehouse_id", "in", warehouses.ids)
-            if channels:
                 invoice_domain &= Domain(
-                    f"{order}.wholesale_channel_id", "in", channels.ids
+                    "id",
+                    "in",
+                    lines._search(
+                        [("sale_line_ids.order_id.warehouse_id", "in", warehouses.ids)]
+                    ),
                 )
+            if channels:
+                # an invoice line is its order's channel's; without an order
+                # (or an order without channel), the desk's
+                ours = Domain(
+                    "sale_line_ids.order_id.wholesale_channel_id", "in", channels.ids
+                )
+                if desk in channels:
+                    ours |= Domain("sale_line_ids", "=", False) | Domain(
+                        "sale_line_ids.order_id.wholesale_channel_id", "=", False
+                    )
+                invoice_domain &= Domain("id", "in", lines._search(ours))
             [(orders, orders_qty)] = env["account.invoice.report"]._read_group(
                 invoice_domain, [], ["price_subtotal:sum", "quantity:sum"]
             )
-            source = self.env._("Invoicing Analysis + Point of Sale Analysis")
         [(pos, pos_qty)] = env["report.pos.order"]._read_group(
             pos_domain, [], ["price_subtotal_excl:sum", "product_qty:sum"]
         )
         return {
-            "source": source,
             "revenue": (orders or 0.0) + (pos or 0.0),
             "qty": (orders_qty or 0.0) + (pos_qty or 0.0),
         }

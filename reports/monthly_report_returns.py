@@ -23,13 +23,14 @@ class WholesaleMonthlyReportReturns(models.Model):
                 """
             SELECT COALESCE(s.wholesale_channel_id, %(desk)s) AS channel_id,
                    m.product_id,
-                   SUM(m.product_qty) AS returned_qty
+                   SUM(ml.quantity_product_uom) AS returned_qty
               FROM stock_move m
+              JOIN stock_move_line ml ON ml.move_id = m.id
               JOIN stock_location src ON src.id = m.location_id
               JOIN stock_location dst ON dst.id = m.location_dest_id
               JOIN sale_order_line l ON l.id = m.sale_line_id
               JOIN sale_order s ON s.id = l.order_id
-             WHERE m.state = 'done'
+             WHERE m.state = 'done' AND ml.state = 'done'
                AND m.origin_returned_move_id IS NOT NULL
                AND src.usage = 'customer'
                AND dst.usage != 'customer'

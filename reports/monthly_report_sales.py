@@ -41,9 +41,6 @@ class WholesaleMonthlyReportSales(models.Model):
 
     _inherit = "wholesale.monthly.report"
 
-    def _channel_filter_ids(self):
-        return set(self.channel_ids.ids)
-
     def _desk_sql(self):
         return SQL(
             "(SELECT desk.id FROM wholesale_sales_channel desk"
@@ -67,10 +64,6 @@ class WholesaleMonthlyReportSales(models.Model):
             self._collect_sale_orders(sales, start, end, warehouses)
             self._collect_pos(sales, start, end, warehouses, settlements=False)
         self._collect_customer_returns(sales, start, end, warehouses)
-        wanted = self._channel_filter_ids()
-        if wanted:
-            for key in [key for key in sales if key[0] not in wanted]:
-                del sales[key]
         return sales
 
     def _add_rows(self, sales, rows):
@@ -128,12 +121,27 @@ class WholesaleMonthlyReportSales(models.Model):
         )
         self._add_rows(sales, rows)
 
+    def _pos_sale_link_sql(self):
+        """The sale order a POS line pays for (pos_sale): the order of the
+        line it settles, or the order of a down payment taken at the POS
+        (a line of the till's down payment product with its origin order).
+        Needs the aliases ``l`` (pos_order_line) and ``cfg`` (pos_config)."""
+        return SQL(
+            """LEFT JOIN sale_order_line sol ON sol.id = l.sale_order_line_id
+               LEFT JOIN sale_order so ON so.id = COALESCE(
+                   sol.order_id,
+                   CASE WHEN l.product_id = cfg.down_payment_product_id
+                        THEN l.sale_order_origin_id END)"""
+        )
+
     def _collect_pos(self, sales, start, end, warehouses, settlements):
         """Paid POS lines of the month; refunds are the negative lines.
 
-        ``settlements``: also the lines that settle a sale order (pos_sale),
-        in the order's channel (the invoiced basis: such an order is paid at
-        the POS, not invoiced).
+        A POS line that pays for a sale order (pos_sale: it settles a line of
+        the order, or it is a down payment on it) is the order's: on the
+        ordered basis the order counts and such lines do not; on the invoiced
+        basis (``settlements``) they count, in the order's channel, as the
+        order is paid at the POS rather than invoiced.
         """
         rate = SQL(
             "(CASE COALESCE(o.currency_rate, 0) WHEN 0 THEN 1.0"
@@ -146,22 +154,12 @@ class WholesaleMonthlyReportSales(models.Model):
             rate,
             self.currency_id.decimal_places,
         )
-        channel = SQL("ch.id")
-        settled = SQL("")
-        if settlements:
-            channel = SQL(
-                "CASE WHEN l.sale_order_line_id IS NULL THEN ch.id"
-                " ELSE COALESCE(so.wholesale_channel_id, %s) END",
-                self._desk_sql(),
-            )
-            settled = SQL(
-                "LEFT JOIN sale_order_line sol ON sol.id = l.sale_order_line_id"
-                " LEFT JOIN sale_order so ON so.id = sol.order_id"
-            )
         rows = self.env.execute_query_dict(
             SQL(
                 """
-            SELECT %(channel)s AS channel_id,
+            SELECT CASE WHEN so.id IS NULL THEN ch.id
+                        ELSE COALESCE(so.wholesale_channel_id, %(desk)s)
+                   END AS channel_id,
                    l.product_id,
                    SUM(CASE WHEN l.qty > 0 THEN %(amount)s ELSE 0 END)
                        AS gross_revenue,
@@ -183,17 +181,17 @@ class WholesaleMonthlyReportSales(models.Model):
               LEFT JOIN pos_config cfg ON cfg.id = ses.config_id
               LEFT JOIN wholesale_sales_channel ch ON ch.pos_config_id = cfg.id
               LEFT JOIN stock_picking_type pt ON pt.id = cfg.picking_type_id
-              %(settled)s
+              %(links)s
              WHERE o.state IN %(states)s
                AND o.company_id = %(company)s
                AND o.date_order >= %(start)s AND o.date_order < %(end)s
-               AND (%(settlements)s OR l.sale_order_line_id IS NULL)
+               AND (%(settlements)s OR so.id IS NULL)
                AND t.type != 'combo'
                AND %(warehouse)s
           GROUP BY 1, 2
                 """,
-                channel=channel,
-                settled=settled,
+                desk=self._desk_sql(),
+                links=self._pos_sale_link_sql(),
                 rate=rate,
                 amount=amount,
                 states=POS_DONE_STATES,
@@ -222,10 +220,12 @@ class WholesaleMonthlyReportSales(models.Model):
                    SUM(CASE WHEN m.move_type = 'out_refund'
                             THEN aml.balance ELSE 0 END) AS refunded_value,
                    SUM(CASE WHEN m.move_type = 'out_invoice'
-                            THEN aml.quantity * lu.factor / NULLIF(pu.factor, 0)
+                            THEN aml.quantity * COALESCE(lu.factor, 1)
+                                 / NULLIF(COALESCE(pu.factor, 1), 0)
                             ELSE 0 END) AS gross_qty,
                    SUM(CASE WHEN m.move_type = 'out_refund'
-                            THEN aml.quantity * lu.factor / NULLIF(pu.factor, 0)
+                            THEN aml.quantity * COALESCE(lu.factor, 1)
+                                 / NULLIF(COALESCE(pu.factor, 1), 0)
                             ELSE 0 END) AS refunded_qty
               FROM account_move_line aml
               JOIN account_move m ON m.id = aml.move_id
@@ -392,7 +392,9 @@ class WholesaleMonthlyReportSales(models.Model):
 
     def _prepare_summary_vals(self, line_vals, carton, tmpl_of):
         """One row per channel with sales (in the channels' order), then the
-        total. Cartons add up per product, not per line."""
+        total. Whole cartons are counted per product: on a channel's row, of
+        what that channel sold; on the total row, of what all sold (half a
+        carton sold at the desk and half at the counter make one)."""
         channels = self.env["wholesale.sales.channel"].with_context(active_test=False)
         channels = channels.browse({vals["channel_id"] for vals in line_vals})
         rows = []
@@ -435,5 +437,15 @@ class WholesaleMonthlyReportSales(models.Model):
                     else 0.0,
                 }
             )
+            if channel is False:
+                per_product = defaultdict(float)
+                for vals in line_vals:
+                    per_product[vals["product_id"]] += vals["qty_sold"]
+                row["qty_cartons"] = sum(
+                    self._split_cartons(
+                        qty, carton.get(tmpl_of[pid].id) if pid in tmpl_of else 0.0
+                    )[0]
+                    for pid, qty in per_product.items()
+                )
             rows.append(row)
         return rows

@@ -46,6 +46,7 @@ class WholesaleMonthlyReportSummary(models.Model):
     channel_id = fields.Many2one(
         "wholesale.sales.channel",
         string="Channel",
+        ondelete="restrict",
         context={"active_test": False},
     )
     is_total = fields.Boolean()
@@ -100,6 +101,7 @@ class WholesaleMonthlyReportLine(models.Model):
         "wholesale.sales.channel",
         string="Channel",
         required=True,
+        ondelete="restrict",
         context={"active_test": False},
     )
     product_id = fields.Many2one("product.product", required=True)

@@ -106,7 +106,17 @@ class WholesaleMonthlyReportStock(models.Model):
                         value.value if value else product.standard_price
                     )
             for product in others.with_context(to_date=at):
-                costs[product.id][index] = product.avg_cost
+                if product.uom_id.is_zero(product.qty_available):
+                    # none in stock then: Odoo's avg_cost would fall back on
+                    # today's cost; the last receipt's cost is that date's
+                    last_in = product._get_last_in(at)
+                    costs[product.id][index] = (
+                        last_in.value / last_in.product_qty
+                        if last_in and last_in.product_qty
+                        else product.standard_price
+                    )
+                else:
+                    costs[product.id][index] = product.avg_cost
         return costs
 
     def _prepare_product_vals(self, sales, stock, last_sales, costs, tmpl_of, carton):

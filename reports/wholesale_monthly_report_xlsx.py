@@ -21,8 +21,13 @@ class MonthlyReportXlsx(models.AbstractModel):
         buffer = io.BytesIO()
         workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
         styles = self._styles(workbook, report)
+        empty = self._empty_messages(report)
         for sheet_name, columns, rows in self._sections(report):
-            self._write_sheet(workbook, styles, sheet_name, columns, rows, report)
+            sheet = self._write_sheet(
+                workbook, styles, sheet_name, columns, rows, report
+            )
+            if sheet_name in empty:
+                sheet.write_string(2, 0, empty[sheet_name], styles["text"])
         workbook.close()
         return buffer.getvalue()
 
@@ -49,6 +54,28 @@ class MonthlyReportXlsx(models.AbstractModel):
             "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
             "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
         }
+
+    def _empty_messages(self, report):
+        """{sheet name: why it is empty} for the sections with nothing."""
+        _ = self.env._
+        messages = {}
+        if not report.has_sales:
+            messages[_("Summary")] = messages[_("Sales by Product")] = _(
+                "No sale, refund or return in this month for these warehouses "
+                "and channels."
+            )
+        if not report.product_ids.filtered("slow_rank"):
+            messages[_("Slow Movers")] = _(
+                "No product was in stock at the end of the month."
+            )
+        if not report.product_ids.filtered("top_rank"):
+            messages[_("Top Movers")] = _("No stocked product was sold in this month.")
+        if not report.adjustment_ids:
+            messages[_("Reconciliation")] = _(
+                "No inventory count was applied in this month in these "
+                "warehouses: there is nothing to reconcile."
+            )
+        return messages
 
     def _sections(self, report):
         """(sheet name, [(header, style, width)], rows of values)."""

@@ -5,7 +5,7 @@ from datetime import date
 
 import openpyxl
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import freeze_time, new_test_user, tagged
 
@@ -566,7 +566,7 @@ class TestMonthlyReport(TestPoSCommon):
         self.assertAlmostEqual(sent[:1].revenue, 1183 + 40)
         february = self._report(date_from="2025-02-01")
         self.assertAlmostEqual(february.revenue, 40)
-        self.assertTrue(early)
+        self.assertEqual(february.line_ids.product_id, early.order_line.product_id)
         # the cron asks for last month in the company's time zone: at 06:30 UTC
         # on 1 April it is still 31 March in Los Angeles
         model = self.env["wholesale.monthly.report"]
@@ -755,9 +755,17 @@ class TestMonthlyReport(TestPoSCommon):
             [("company_id", "=", self.company.id), ("date_from", "=", "2025-03-01")]
         )
         self.assertAlmostEqual(sent[:1].revenue, 1183)
-        self.assertTrue(
-            self.env.ref("wholesale_retail.ir_cron_wholesale_monthly_report")
+        # a retried run does not mail the month again
+        again = (
+            self.env["wholesale.monthly.report"]
+            .with_context(force_report_rendering=True)
+            ._cron_send_monthly_report(companies=self.company, today=date(2025, 4, 1))
         )
+        self.assertFalse(again)
+        self.assertTrue(sent.mailed_on)
+        # the cron runs at noon UTC: the 1st or the 2nd in every time zone
+        cron = self.env.ref("wholesale_retail.ir_cron_wholesale_monthly_report")
+        self.assertEqual(cron.nextcall.hour, 12)
 
     def test_empty_month_says_why(self):
         report = self._report(date_from="2025-01-01")
@@ -817,3 +825,228 @@ class TestMonthlyReport(TestPoSCommon):
         self.assertAlmostEqual(rows[desk].revenue, 12 * 25)  # paid at the POS
         self.assertAlmostEqual(rows[counter].revenue, 255)
         self.assertAlmostEqual(invoiced.check_difference, 0)
+
+    def test_filters_on_the_invoiced_basis_are_checked_line_by_line(self):
+        """A POS line that settles a wholesale order is the order's channel's;
+        an invoice line without an order (a manual credit note) is the
+        desk's; a warehouse keeps the lines of its orders only. The check
+        against Odoo's reports attributes each line the same way."""
+        with freeze_time("2025-03-16 12:00:00"):
+            quote = self.env["sale.order"].create(
+                {
+                    "partner_id": self.wholesaler.id,
+                    "warehouse_id": self.warehouse.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.kettle.id,
+                                "product_uom_qty": 12,
+                                "price_unit": 22.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            data = self.create_ui_order_data(
+                [
+                    {
+                        "product": self.kettle,
+                        "quantity": 12,
+                        "sale_order_origin_id": quote.id,
+                        "sale_order_line_id": quote.order_line.id,
+                    }
+                ],
+                customer=self.wholesaler,
+                uuid=str(uuid.uuid4()),
+            )
+            self.env["pos.order"].sync_from_ui([data])
+        with freeze_time("2025-03-20 12:00:00"):
+            invoice = self.so1._create_invoices()
+            invoice.invoice_date = "2025-03-20"
+            invoice.action_post()
+            credit = self.env["account.move"].create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": self.wholesaler.id,
+                    "invoice_date": "2025-03-20",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.fan.id,
+                                "quantity": 1,
+                                "price_unit": 7.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            credit.action_post()
+        desk = self.env["wholesale.sales.channel"]._wholesale_desk(self.company)
+        counter = self.config._wholesale_channel()
+        # desk: SO1's invoice 528, the credit note -7, the settlement 300
+        only_desk = self._report(
+            revenue_basis="invoiced", channel_ids=[Command.set(desk.ids)]
+        )
+        self.assertAlmostEqual(only_desk.revenue, 528 - 7 + 12 * 25)
+        self.assertAlmostEqual(only_desk.check_difference, 0)
+        only_counter = self._report(
+            revenue_basis="invoiced", channel_ids=[Command.set(counter.ids)]
+        )
+        self.assertAlmostEqual(only_counter.revenue, 255)
+        self.assertAlmostEqual(only_counter.check_difference, 0)
+        # the warehouse: its orders' invoice lines and its POS; not the
+        # manual credit note, which belongs to no warehouse
+        in_warehouse = self._report(
+            revenue_basis="invoiced", warehouse_ids=[Command.set(self.warehouse.ids)]
+        )
+        self.assertAlmostEqual(in_warehouse.revenue, 528 + 12 * 25 + 255)
+        self.assertAlmostEqual(in_warehouse.check_difference, 0)
+        # the stock and its movers stay the whole pool's under a filter
+        everything = self._report(revenue_basis="invoiced")
+        self.assertAlmostEqual(only_counter.turnover_days, everything.turnover_days)
+        self.assertEqual(
+            only_counter.product_ids.mapped("qty_sold"),
+            everything.product_ids.mapped("qty_sold"),
+        )
+
+    def test_down_payment_at_the_pos(self):
+        """A down payment taken at the counter on a quotation: ordered, the
+        order counts and the payment does not (it is not a sale); invoiced,
+        the payment counts in the order's channel."""
+        down_payment = self.env["product.product"].create(
+            {"name": "WR Down Payment", "type": "service", "list_price": 100.0}
+        )
+        self.config.down_payment_product_id = down_payment
+        with freeze_time("2025-03-16 12:00:00"):
+            quote = self.env["sale.order"].create(
+                {
+                    "partner_id": self.wholesaler.id,
+                    "warehouse_id": self.warehouse.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.fan.id,
+                                "product_uom_qty": 10,
+                                "price_unit": 40.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            quote.action_confirm()
+            data = self.create_ui_order_data(
+                [
+                    {
+                        "product": down_payment,
+                        "quantity": 1,
+                        "sale_order_origin_id": quote.id,
+                    }
+                ],
+                customer=self.wholesaler,
+                uuid=str(uuid.uuid4()),
+            )
+            self.env["pos.order"].sync_from_ui([data])
+        desk = self.env["wholesale.sales.channel"]._wholesale_desk(self.company)
+        counter = self.config._wholesale_channel()
+        ordered = self._report()
+        rows = self._rows(ordered)
+        self.assertAlmostEqual(rows[desk].revenue, 928 + 400)
+        self.assertAlmostEqual(rows[counter].revenue, 255)
+        self.assertAlmostEqual(ordered.check_difference, 0)
+        invoiced = self._report(revenue_basis="invoiced")
+        rows = self._rows(invoiced)
+        self.assertAlmostEqual(rows[desk].revenue, 100)
+        self.assertAlmostEqual(rows[counter].revenue, 255)
+        self.assertAlmostEqual(invoiced.check_difference, 0)
+
+    def test_channels_keep_their_reports(self):
+        desk = self.env["wholesale.sales.channel"]._wholesale_desk(self.company)
+        counter = self.config._wholesale_channel()
+        with self.assertRaises(UserError):
+            desk.unlink()
+        with self.assertRaises(UserError):
+            counter.unlink()
+        # a web shop that a report counts cannot be deleted either
+        team = self.env["crm.team"].create({"name": "WR Shop Team"})
+        web = self.env["wholesale.sales.channel"].create(
+            {"name": "WR Shop", "kind": "web", "team_id": team.id}
+        )
+        order = self.env["sale.order"].create(
+            {"partner_id": self.wholesaler.id, "team_id": team.id}
+        )
+        self.assertEqual(order.wholesale_channel_id, web)
+        # the order moves to another team: the web shop lets it go
+        order.team_id = self.env["crm.team"].create({"name": "WR Phone"})
+        self.assertEqual(order.wholesale_channel_id, desk)
+        order.team_id = team
+        self.assertEqual(order.wholesale_channel_id, web)
+        with freeze_time("2025-03-18 12:00:00"):
+            order.write(
+                {
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.fan.id,
+                                "product_uom_qty": 1,
+                                "price_unit": 45.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ]
+                }
+            )
+            order.action_confirm()
+        self._report()
+        with self.assertRaises(UserError), self.cr.savepoint():
+            web.unlink()
+        web.action_archive()
+        self.assertAlmostEqual(self._rows(self._report())[web].revenue, 45)
+
+    def test_another_company_stays_out(self):
+        """Company B's sales, POS and counts never reach company A's report."""
+        company_b = self.env["res.company"].create({"name": "WR Company B"})
+        self.env.user.company_ids |= company_b
+        env_b = self.env(
+            context=dict(self.env.context, allowed_company_ids=company_b.ids)
+        )
+        product_b = env_b["product.product"].create(
+            {
+                "name": "WR B Lamp",
+                "is_storable": True,
+                "list_price": 10.0,
+                "company_id": company_b.id,
+            }
+        )
+        partner_b = env_b["res.partner"].create({"name": "WR B Buyer"})
+        with freeze_time("2025-03-10 12:00:00"):
+            order_b = env_b["sale.order"].create(
+                {
+                    "partner_id": partner_b.id,
+                    "company_id": company_b.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product_b.id,
+                                "product_uom_qty": 5,
+                                "price_unit": 10.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            order_b.action_confirm()
+        report_b = (
+            self.env["wholesale.monthly.report"]
+            .with_context(allowed_company_ids=company_b.ids)
+            .create({"date_from": "2025-03-01", "company_id": company_b.id})
+        )
+        report_b.action_compute()
+        self.assertAlmostEqual(report_b.revenue, 50)
+        self.assertAlmostEqual(report_b.check_difference, 0)
+        mine = self._report()
+        self.assertAlmostEqual(mine.revenue, 1183)
+        self.assertNotIn(product_b, mine.line_ids.product_id)
