@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Upgrade from 19.0.1.0.0 with ``odoo-bin -u``, as an administrator would.
+"""Upgrade from 19.0.1.0.0 with ``odoo-bin -u``, as an administrator would
+(through 19.0.1.1.0's and 19.0.1.2.0's migrations).
 
 Run by ``scripts/wr.py test`` as ``python3 this.py <odoo options> -d <db>``. On a
 copy of the test database (``<db>_upgrade``, dropped at the end):
@@ -11,7 +12,10 @@ copy of the test database (``<db>_upgrade``, dropped at the end):
 2. a real ``odoo-bin -u wholesale_retail`` runs the migration;
 3. each warehouse has one default rule with the same behaviour (block, warn,
    protect), every POS and company has its channel, the old column is gone,
-   and the "refuse" warehouse still refuses a POS sale beyond its free stock.
+   and the "refuse" warehouse still refuses a POS sale beyond its free stock;
+   the sale orders are the wholesale desk's, a monthly report that covered
+   "wholesale" or "retail" covers the desk or the points of sale, back in
+   draft without its old rows, and the monthly mail runs at noon UTC.
 
 It ends with ``N passed, N failed`` and exits non-zero on any failure.
 """
@@ -84,6 +88,30 @@ def make_old_database(db):
                     "WHERE name = %s",
                     [policy, name],
                 )
+        # 19.0.1.0.0's monthly reports: a "channels" scope, rows per scope
+        partner = env["res.partner"].create({"name": "WR Up Buyer"})
+        env["sale.order"].create({"partner_id": partner.id, "name": "WR Up SO"})
+        for scope in ("wholesale", "retail"):
+            report = env["wholesale.monthly.report"].create(
+                {"date_from": "2025-03-01", "company_id": company.id}
+            )
+            report.action_compute()
+            report.name = f"WR Up {scope}"
+        env.flush_all()
+        cr.execute("ALTER TABLE wholesale_monthly_report ADD COLUMN channels varchar")
+        cr.execute(
+            "UPDATE wholesale_monthly_report SET channels = substr(name, 7)"
+            " WHERE name LIKE 'WR Up %'"
+        )
+        cr.execute("ALTER TABLE sale_order DROP COLUMN wholesale_channel_id")
+        cr.execute(
+            "UPDATE ir_cron SET nextcall = date_trunc('day', nextcall)"
+            " + INTERVAL '3 hours' WHERE id = %s",
+            [env.ref("wholesale_retail.ir_cron_wholesale_monthly_report").id],
+        )
+        cr.execute("DELETE FROM wholesale_monthly_report_wholesale_sales_channel_rel")
+        cr.execute("DELETE FROM wholesale_monthly_report_summary")
+        cr.execute("DELETE FROM wholesale_monthly_report_line")
         cr.execute("DELETE FROM wholesale_channel_rule")
         cr.execute("DELETE FROM wholesale_sales_channel")
         cr.execute(
@@ -127,7 +155,7 @@ def verify(db):
         module = env["ir.module.module"].search([("name", "=", MODULE)])
         check(
             "version upgraded",
-            module.latest_version == "19.0.1.1.0",
+            module.latest_version == "19.0.1.2.0",
             module.latest_version,
         )
         Rule = env["wholesale.channel.rule"]
@@ -160,6 +188,35 @@ def verify(db):
             "'stock_warehouse' AND column_name = 'wholesale_pos_oversell_policy'"
         )
         check("old column dropped", not cr.fetchone())
+        desk = channels.filtered(
+            lambda c: c.kind == "wholesale" and c.company_id == env.company
+        )
+        order = env["sale.order"].search([("name", "=", "WR Up SO")])
+        check(
+            "a sale order of 19.0.1.0.0 is the desk's",
+            order.wholesale_channel_id == desk,
+            order.wholesale_channel_id.name,
+        )
+        reports = env["wholesale.monthly.report"].search([("name", "like", "WR Up")])
+        scopes = {
+            report.id: set(report.channel_ids.mapped("kind")) for report in reports
+        }
+        check(
+            "old report scopes kept as channels",
+            sorted(map(sorted, scopes.values())) == [["pos"], ["wholesale"]],
+            str(scopes),
+        )
+        check(
+            "old reports back in draft without their rows",
+            set(reports.mapped("state")) == {"draft"} and not reports.summary_ids,
+        )
+        cr.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = "
+            "'wholesale_monthly_report' AND column_name = 'channels'"
+        )
+        check("old report scope column dropped", not cr.fetchone())
+        cron = env.ref("wholesale_retail.ir_cron_wholesale_monthly_report")
+        check("the monthly mail runs at noon UTC", cron.nextcall.hour == 12)
         product = env["product.product"].search([("name", "=", "WR Up Kettle")])
         for name, refused in (("WR Up Refuse", True), ("WR Up Allow", False)):
             config = env["pos.config"].search([("name", "=", f"{name} Shop")])
