@@ -349,7 +349,8 @@ class WholesaleMonthlyReport(models.Model):
         self.env.flush_all()
         # Every channel's sales: the stock, its turnover and the movers are
         # the shared pool's; the channel filter narrows the sales sections.
-        all_sales = self._collect_sales(start, end, warehouses)
+        paying = self._pos_lines_paying_orders(start, end)
+        all_sales = self._collect_sales(start, end, warehouses, paying)
         stock = self._collect_stock(start, end, warehouses)
         last_sales = {}
         for (_channel, pid), vals in all_sales.items():
@@ -397,7 +398,7 @@ class WholesaleMonthlyReport(models.Model):
             avg_stock_value=totals["avg_stock_value"],
             turnover_days=totals["turnover_days"],
         )
-        check = self._check_against_odoo(start, end, warehouses)
+        check = self._check_against_odoo(start, end, warehouses, paying)
         self._write_sections(line_vals, product_vals, adjustment_vals, summary_vals)
         total = summary_vals[-1]
         differences = [v for v in adjustment_vals if v["kind"] == "difference"]

@@ -53,16 +53,19 @@ class WholesaleMonthlyReportSales(models.Model):
             return SQL("%s IN %s", SQL.identifier(*column), tuple(warehouses.ids))
         return SQL("TRUE")
 
-    def _collect_sales(self, start, end, warehouses):
-        """{(channel id, product id): {figure: value}} of the month."""
+    def _collect_sales(self, start, end, warehouses, paying):
+        """{(channel id, product id): {figure: value}} of the month.
+
+        ``paying``: {POS line id: channel id} of the POS lines that pay for a
+        sale order (``_pos_lines_paying_orders``)."""
         sales = defaultdict(lambda: defaultdict(float))
         if self.revenue_basis == "invoiced":
             self._collect_invoices(sales, warehouses)
-            self._collect_pos(sales, start, end, warehouses, settlements=True)
+            self._collect_pos(sales, start, end, warehouses, paying, True)
             self._collect_delivered_cost(sales, start, end, warehouses)
         else:
             self._collect_sale_orders(sales, start, end, warehouses)
-            self._collect_pos(sales, start, end, warehouses, settlements=False)
+            self._collect_pos(sales, start, end, warehouses, paying, False)
         self._collect_customer_returns(sales, start, end, warehouses)
         return sales
 
@@ -121,20 +124,7 @@ class WholesaleMonthlyReportSales(models.Model):
         )
         self._add_rows(sales, rows)
 
-    def _pos_sale_link_sql(self):
-        """The sale order a POS line pays for (pos_sale): the order of the
-        line it settles, or the order of a down payment taken at the POS
-        (a line of the till's down payment product with its origin order).
-        Needs the aliases ``l`` (pos_order_line) and ``cfg`` (pos_config)."""
-        return SQL(
-            """LEFT JOIN sale_order_line sol ON sol.id = l.sale_order_line_id
-               LEFT JOIN sale_order so ON so.id = COALESCE(
-                   sol.order_id,
-                   CASE WHEN l.product_id = cfg.down_payment_product_id
-                        THEN l.sale_order_origin_id END)"""
-        )
-
-    def _collect_pos(self, sales, start, end, warehouses, settlements):
+    def _collect_pos(self, sales, start, end, warehouses, paying, settlements):
         """Paid POS lines of the month; refunds are the negative lines.
 
         A POS line that pays for a sale order (pos_sale: it settles a line of
@@ -154,12 +144,23 @@ class WholesaleMonthlyReportSales(models.Model):
             rate,
             self.currency_id.decimal_places,
         )
+        links = SQL("")
+        channel = SQL("ch.id")
+        kept = SQL("TRUE")
+        if paying and settlements:
+            links = SQL(
+                "LEFT JOIN unnest(%s::int[], %s::int[]) AS pay(line_id, channel_id)"
+                " ON pay.line_id = l.id",
+                list(paying),
+                list(paying.values()),
+            )
+            channel = SQL("COALESCE(pay.channel_id, ch.id)")
+        elif paying:
+            kept = SQL("l.id != ALL(%s::int[])", list(paying))
         rows = self.env.execute_query_dict(
             SQL(
                 """
-            SELECT CASE WHEN so.id IS NULL THEN ch.id
-                        ELSE COALESCE(so.wholesale_channel_id, %(desk)s)
-                   END AS channel_id,
+            SELECT %(channel)s AS channel_id,
                    l.product_id,
                    SUM(CASE WHEN l.qty > 0 THEN %(amount)s ELSE 0 END)
                        AS gross_revenue,
@@ -185,20 +186,20 @@ class WholesaleMonthlyReportSales(models.Model):
              WHERE o.state IN %(states)s
                AND o.company_id = %(company)s
                AND o.date_order >= %(start)s AND o.date_order < %(end)s
-               AND (%(settlements)s OR so.id IS NULL)
+               AND %(kept)s
                AND t.type != 'combo'
                AND %(warehouse)s
           GROUP BY 1, 2
                 """,
-                desk=self._desk_sql(),
-                links=self._pos_sale_link_sql(),
+                channel=channel,
+                kept=kept,
+                links=links,
                 rate=rate,
                 amount=amount,
                 states=POS_DONE_STATES,
                 company=self.company_id.id,
                 start=start,
                 end=end,
-                settlements=bool(settlements),
                 warehouse=self._warehouse_sql(("pt", "warehouse_id"), warehouses),
             )
         )

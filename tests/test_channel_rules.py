@@ -618,9 +618,9 @@ class TestChannelRules(WholesalePoolCommon):
         # the database as 19.0.1.0.0 left it: the policy on the warehouse, no
         # channel, no rule
         self.Rule.with_context(active_test=False).search([]).unlink()
-        self.env["wholesale.sales.channel"].with_context(active_test=False).search(
-            []
-        ).unlink()
+        self.env.flush_all()
+        self.env.cr.execute("DELETE FROM wholesale_sales_channel")
+        self.env.invalidate_all()
         self.env.cr.execute(
             "ALTER TABLE stock_warehouse "
             "ADD COLUMN wholesale_pos_oversell_policy varchar"
