@@ -369,12 +369,8 @@ class WholesaleMonthlyReport(models.Model):
         )
         products = self.env["product.product"].with_company(self.company_id)
         products = products.with_context(active_test=False).browse(product_ids)
-        products.fetch(["product_tmpl_id"])
-        templates = products.product_tmpl_id
-        templates.fetch(["uom_id", "categ_id", "is_storable", "wholesale_step_ids"])
-        tmpl_of = {product.id: product.product_tmpl_id for product in products}
+        info = self._product_info(product_ids)
         costs = self._unit_costs(products, start, end)
-        carton = self._carton_steps(templates)
 
         # retail lines whose total cost was not computed yet: cost them now
         for (_channel, pid), vals in all_sales.items():
@@ -386,12 +382,12 @@ class WholesaleMonthlyReport(models.Model):
             if not wanted or key[0] in wanted
         }
 
-        line_vals = self._prepare_line_vals(sales, tmpl_of, carton)
+        line_vals = self._prepare_line_vals(sales, info)
         product_vals = self._prepare_product_vals(
-            all_sales, stock, last_sales, costs, tmpl_of, carton
+            all_sales, stock, last_sales, costs, info
         )
-        adjustment_vals = self._prepare_adjustment_vals(adjustments, costs, tmpl_of)
-        summary_vals = self._prepare_summary_vals(line_vals, carton, tmpl_of)
+        adjustment_vals = self._prepare_adjustment_vals(adjustments, costs, info)
+        summary_vals = self._prepare_summary_vals(line_vals, info)
         totals = self._stock_totals(product_vals)
         # the channels share one stock: turnover is the whole report's
         summary_vals[-1].update(
@@ -518,20 +514,36 @@ class WholesaleMonthlyReport(models.Model):
         )
 
     def _section_vals(self):
-        return {"report_id": self.id, "company_id": self.company_id.id}
+        return {"report_id": self.id}
 
     def _slow_movers_limit(self):
         return self.company_id.wholesale_slow_movers_limit or 20
 
-    @api.model
-    def _carton_steps(self, templates):
-        """Pieces in the wholesale unit of each template's ladder (its step
-        marked "Wholesale Unit"); 0.0 when it has none."""
-        pieces = {}
-        for template in templates:
-            step = template.wholesale_step_ids.filtered("is_wholesale_unit")[:1]
-            pieces[template.id] = (step.pieces or 0.0) if step else 0.0
-        return pieces
+    def _product_info(self, product_ids):
+        """{product id: (category id, stocked?, pieces in a carton)}: the
+        carton is the wholesale unit of the product's ladder (its step marked
+        "Wholesale Unit"); 0.0 when it has none. One query."""
+        if not product_ids:
+            return {}
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT p.id, t.categ_id, COALESCE(t.is_storable, FALSE),
+                   COALESCE(MAX(s.pieces), 0)
+              FROM product_product p
+              JOIN product_template t ON t.id = p.product_tmpl_id
+              LEFT JOIN wholesale_unit_step s
+                     ON s.product_tmpl_id = t.id AND s.is_wholesale_unit
+             WHERE p.id IN %s
+          GROUP BY p.id, t.categ_id, t.is_storable
+                """,
+                tuple(product_ids),
+            )
+        )
+        return {
+            pid: (categ_id, storable, float(pieces))
+            for pid, categ_id, storable, pieces in rows
+        }
 
     @api.model
     def _split_cartons(self, qty, pieces):

@@ -113,10 +113,9 @@ class WholesaleMonthlyReportReconciliation(models.Model):
             )
         )
 
-    def _prepare_adjustment_vals(self, adjustments, costs, tmpl_of):
+    def _prepare_adjustment_vals(self, adjustments, costs, info):
         vals_list = []
         for adj in adjustments:
-            tmpl = tmpl_of.get(adj["product_id"])
             value = adj["move_value"] or 0.0
             if value:
                 value = abs(value) * (1 if adj["difference"] > 0 else -1)
@@ -130,7 +129,7 @@ class WholesaleMonthlyReportReconciliation(models.Model):
                     **self._section_vals(),
                     "kind": "opening" if opening else "difference",
                     "product_id": adj["product_id"],
-                    "categ_id": tmpl.categ_id.id if tmpl else False,
+                    "categ_id": info.get(adj["product_id"], (False,))[0],
                     "move_line_id": adj["move_line_id"],
                     "date": adj["date"],
                     "location_id": adj["location_id"],

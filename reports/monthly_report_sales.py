@@ -370,28 +370,26 @@ class WholesaleMonthlyReportSales(models.Model):
             "qty_sold": qty_sold,
         }
 
-    def _prepare_line_vals(self, sales, tmpl_of, carton):
+    def _prepare_line_vals(self, sales, info):
         vals_list = []
         for (channel_id, pid), vals in sales.items():
-            tmpl = tmpl_of.get(pid)
+            categ_id, _storable, carton = info.get(pid, (False, False, 0.0))
             figures = self._line_figures(vals)
-            cartons, loose = self._split_cartons(
-                figures["qty_sold"], carton.get(tmpl.id) if tmpl else 0.0
-            )
+            cartons, loose = self._split_cartons(figures["qty_sold"], carton)
             vals_list.append(
                 {
                     **self._section_vals(),
                     **figures,
                     "channel_id": channel_id,
                     "product_id": pid,
-                    "categ_id": tmpl.categ_id.id if tmpl else False,
+                    "categ_id": categ_id,
                     "qty_cartons": cartons,
                     "qty_loose": loose,
                 }
             )
         return vals_list
 
-    def _prepare_summary_vals(self, line_vals, carton, tmpl_of):
+    def _prepare_summary_vals(self, line_vals, info):
         """One row per channel with sales (in the channels' order), then the
         total. Whole cartons are counted per product: on a channel's row, of
         what that channel sold; on the total row, of what all sold (half a
@@ -443,9 +441,7 @@ class WholesaleMonthlyReportSales(models.Model):
                 for vals in line_vals:
                     per_product[vals["product_id"]] += vals["qty_sold"]
                 row["qty_cartons"] = sum(
-                    self._split_cartons(
-                        qty, carton.get(tmpl_of[pid].id) if pid in tmpl_of else 0.0
-                    )[0]
+                    self._split_cartons(qty, info.get(pid, (0, 0, 0.0))[2])[0]
                     for pid, qty in per_product.items()
                 )
             rows.append(row)

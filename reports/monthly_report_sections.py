@@ -13,7 +13,8 @@ class WholesaleMonthlyReportSection(models.AbstractModel):
     report_id = fields.Many2one(
         "wholesale.monthly.report", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one("res.company", readonly=True)
+    # the report's, read through it (the company rules search it)
+    company_id = fields.Many2one(related="report_id.company_id")
     currency_id = fields.Many2one(related="report_id.currency_id")
 
     def _cartons_label(self, cartons, loose):

@@ -119,7 +119,7 @@ class WholesaleMonthlyReportStock(models.Model):
                     costs[product.id][index] = product.avg_cost
         return costs
 
-    def _prepare_product_vals(self, sales, stock, last_sales, costs, tmpl_of, carton):
+    def _prepare_product_vals(self, sales, stock, last_sales, costs, info):
         per_product = defaultdict(lambda: defaultdict(float))
         for (_channel, pid), vals in sales.items():
             figures = self._line_figures(vals)
@@ -128,8 +128,8 @@ class WholesaleMonthlyReportStock(models.Model):
         days = self.days or 1
         vals_list = []
         for pid in set(per_product) | set(stock):
-            tmpl = tmpl_of.get(pid)
-            if not tmpl or not tmpl.is_storable:
+            categ_id, storable, carton = info.get(pid, (False, False, 0.0))
+            if not storable:
                 continue
             sold = per_product[pid]
             moves = stock.get(pid, {})
@@ -141,12 +141,12 @@ class WholesaleMonthlyReportStock(models.Model):
             open_cost, close_cost = costs[pid]
             avg_value = avg_qty * close_cost
             last_sale = last_sales.get(pid)
-            cartons, loose = self._split_cartons(qty_sold, carton.get(tmpl.id))
+            cartons, loose = self._split_cartons(qty_sold, carton)
             vals_list.append(
                 {
                     **self._section_vals(),
                     "product_id": pid,
-                    "categ_id": tmpl.categ_id.id,
+                    "categ_id": categ_id,
                     "qty_sold": qty_sold,
                     "qty_cartons": cartons,
                     "qty_loose": loose,
