@@ -65,13 +65,14 @@ class WholesaleMonthlyReportReconciliation(models.Model):
                         OR h.location_dest_id IN (SELECT id FROM loc))
             ),
             prior AS (
-                -- did any of the product enter these locations before?
+                -- did any of the product enter these locations before? (the
+                -- lines of one count applied at once, lot by lot, all open)
                 SELECT adj.id,
                        BOOL_OR(h.location_dest_id IN (SELECT id FROM loc))
                            AS had_stock
                   FROM adj
                   JOIN hist h ON h.product_id = adj.product_id
-                   AND (h.date < adj.date OR (h.date = adj.date AND h.id < adj.id))
+                   AND h.date < adj.date
               GROUP BY adj.id
             ),
             book AS (

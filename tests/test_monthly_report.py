@@ -1050,3 +1050,55 @@ class TestMonthlyReport(TestPoSCommon):
         mine = self._report()
         self.assertAlmostEqual(mine.revenue, 1183)
         self.assertNotIn(product_b, mine.line_ids.product_id)
+
+    def test_counting_one_lot_is_checked_against_that_lot(self):
+        lamp = self.create_product("WR Lot Lamp", self.categ_basic, 9.0, 4.0)
+        lamp.tracking = "lot"
+        lots = self.env["stock.lot"].create(
+            [{"name": name, "product_id": lamp.id} for name in ("WR-L1", "WR-L2")]
+        )
+        Quant = self.env["stock.quant"].with_context(inventory_mode=True)
+
+        def count(lot, quantity):
+            quant = Quant.search(
+                [
+                    ("product_id", "=", lamp.id),
+                    ("location_id", "=", self.stock.id),
+                    ("lot_id", "=", lot.id),
+                ]
+            ) or Quant.create(
+                {
+                    "product_id": lamp.id,
+                    "location_id": self.stock.id,
+                    "lot_id": lot.id,
+                    "inventory_quantity": quantity,
+                }
+            )
+            quant.inventory_quantity = quantity
+            quant.action_apply_inventory()
+
+        with freeze_time("2025-02-20 12:00:00"):
+            count(lots[0], 10)
+            count(lots[1], 5)
+        with freeze_time("2025-03-21 12:00:00"):
+            count(lots[0], 8)
+        february = self._report(date_from="2025-02-01")
+        rows = february.adjustment_ids.filtered(lambda a: a.product_id == lamp)
+        # the first count of the product, lot by lot: its opening stock
+        self.assertEqual(rows.mapped("kind"), ["opening", "opening"])
+        self.assertAlmostEqual(february.opening_load_value, 100 * 15 + 50 * 30 + 60)
+        self.assertFalse(february.adjustment_value)
+        march = self._report()
+        row = march.adjustment_ids.filtered(lambda a: a.product_id == lamp)
+        self.assertRecordValues(
+            row,
+            [
+                {
+                    "kind": "difference",
+                    "book_qty": 10,
+                    "counted_qty": 8,
+                    "difference_qty": -2,
+                    "difference_value": -8,
+                }
+            ],
+        )
