@@ -216,6 +216,41 @@ class TestMonthlyReport(TestPoSCommon):
             ["price_subtotal:sum", "product_uom_qty:sum", "margin:sum"],
         )
 
+    def _settle_at_the_pos(self):
+        """A quotation for 12 kettles at 22, paid at the counter on 16 March
+        (pos_sale: 12 at the POS price of 25)."""
+        with freeze_time("2025-03-16 12:00:00"):
+            quote = self.env["sale.order"].create(
+                {
+                    "partner_id": self.wholesaler.id,
+                    "warehouse_id": self.warehouse.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.kettle.id,
+                                "product_uom_qty": 12,
+                                "price_unit": 22.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            data = self.create_ui_order_data(
+                [
+                    {
+                        "product": self.kettle,
+                        "quantity": 12,
+                        "sale_order_origin_id": quote.id,
+                        "sale_order_line_id": quote.order_line.id,
+                    }
+                ],
+                customer=self.wholesaler,
+                uuid=str(uuid.uuid4()),
+            )
+            self.env["pos.order"].sync_from_ui([data])
+        return quote
+
     # -- tests ---------------------------------------------------------------
 
     def test_figures_by_hand(self):
@@ -782,36 +817,7 @@ class TestMonthlyReport(TestPoSCommon):
         counts (at its price, in its channel) and the POS line does not, as in
         Odoo's Sales Analysis; invoiced, the POS payment is the revenue, in
         the order's channel."""
-        with freeze_time("2025-03-16 12:00:00"):
-            quote = self.env["sale.order"].create(
-                {
-                    "partner_id": self.wholesaler.id,
-                    "warehouse_id": self.warehouse.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": self.kettle.id,
-                                "product_uom_qty": 12,
-                                "price_unit": 22.0,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-            data = self.create_ui_order_data(
-                [
-                    {
-                        "product": self.kettle,
-                        "quantity": 12,
-                        "sale_order_origin_id": quote.id,
-                        "sale_order_line_id": quote.order_line.id,
-                    }
-                ],
-                customer=self.wholesaler,
-                uuid=str(uuid.uuid4()),
-            )
-            self.env["pos.order"].sync_from_ui([data])
+        quote = self._settle_at_the_pos()
         self.assertEqual(quote.state, "sale")
         desk = self.env["wholesale.sales.channel"]._wholesale_desk(self.company)
         counter = self.config._wholesale_channel()
@@ -831,36 +837,7 @@ class TestMonthlyReport(TestPoSCommon):
         an invoice line without an order (a manual credit note) is the
         desk's; a warehouse keeps the lines of its orders only. The check
         against Odoo's reports attributes each line the same way."""
-        with freeze_time("2025-03-16 12:00:00"):
-            quote = self.env["sale.order"].create(
-                {
-                    "partner_id": self.wholesaler.id,
-                    "warehouse_id": self.warehouse.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": self.kettle.id,
-                                "product_uom_qty": 12,
-                                "price_unit": 22.0,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-            data = self.create_ui_order_data(
-                [
-                    {
-                        "product": self.kettle,
-                        "quantity": 12,
-                        "sale_order_origin_id": quote.id,
-                        "sale_order_line_id": quote.order_line.id,
-                    }
-                ],
-                customer=self.wholesaler,
-                uuid=str(uuid.uuid4()),
-            )
-            self.env["pos.order"].sync_from_ui([data])
+        self._settle_at_the_pos()
         with freeze_time("2025-03-20 12:00:00"):
             invoice = self.so1._create_invoices()
             invoice.invoice_date = "2025-03-20"
