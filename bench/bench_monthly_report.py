@@ -1036,6 +1036,7 @@ def diagnose(db, company_id):
     from odoo import api
     from odoo.modules.registry import Registry
     from odoo.sql_db import Cursor
+    from odoo.tools import SQL
 
     log = []
     original = Cursor.execute
@@ -1099,7 +1100,11 @@ def diagnose(db, company_id):
                 ):
                     continue
                 cr.execute("SAVEPOINT bench_explain")
-                cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + text)
+                # the addon's own query, as it ran: explained again
+                explain = SQL(
+                    "EXPLAIN (ANALYZE, BUFFERS) %s", SQL(text.replace("%", "%%"))
+                )
+                cr.execute(explain)
                 plan = [line for (line,) in cr.fetchall()]
                 cr.execute("ROLLBACK TO SAVEPOINT bench_explain")
                 if not explained:

@@ -24,13 +24,10 @@ def migrate(cr, version):
     if not version:
         return
     if _column_exists(cr, "wholesale_monthly_report", "channels"):
-        for table in (
-            "wholesale_monthly_report_summary",
-            "wholesale_monthly_report_line",
-            "wholesale_monthly_report_product",
-            "wholesale_monthly_report_adjustment",
-        ):
-            cr.execute(f"DELETE FROM {table}")  # one of the four names above
+        cr.execute("DELETE FROM wholesale_monthly_report_summary")
+        cr.execute("DELETE FROM wholesale_monthly_report_line")
+        cr.execute("DELETE FROM wholesale_monthly_report_product")
+        cr.execute("DELETE FROM wholesale_monthly_report_adjustment")
         cr.execute(
             """UPDATE wholesale_monthly_report
                   SET state = 'draft', revenue = 0, cogs = 0, margin = 0,
