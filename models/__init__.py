@@ -6,6 +6,8 @@ from . import wholesale_stock_pool
 from . import wholesale_sales_channel
 from . import wholesale_channel_rule
 from . import wholesale_oversell_incident
+from . import wholesale_return_reason
+from . import wholesale_return_log
 from . import stock_warehouse
 from . import stock_move
 from . import stock_quant

@@ -150,3 +150,9 @@ class ProductProduct(models.Model):
                 "rule": rule[1] if rule else False,
             }
         return result
+
+    def _wholesale_return_uoms(self):
+        """The units a return may count this product in: its own unit and the
+        units of its ladder's steps."""
+        self.ensure_one()
+        return self.uom_id | self.product_tmpl_id.wholesale_step_ids.uom_id

@@ -19,6 +19,14 @@ class ResCompany(models.Model):
         "in the PDF and in the email; the XLSX ranks them all.",
     )
 
+    wholesale_return_needs_scan = fields.Boolean(
+        string="Returns Wait for a Warehouse Scan",
+        help="A confirmed return leaves its transfer ready in the warehouse: "
+        "the goods come back into stock (and a wholesale customer's credit "
+        "note is issued) only when the warehouse validates it, after scanning "
+        "them.",
+    )
+
     @api.constrains("wholesale_slow_movers_limit")
     def _check_wholesale_slow_movers_limit(self):
         for company in self:

@@ -12,3 +12,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.wholesale_slow_movers_limit",
         readonly=False,
     )
+    wholesale_return_needs_scan = fields.Boolean(
+        related="company_id.wholesale_return_needs_scan",
+        readonly=False,
+    )

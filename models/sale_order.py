@@ -1,8 +1,16 @@
 from collections import defaultdict
+from contextvars import ContextVar
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
+
+from .wholesale_stock_pool import server_mark
+
+#: Set by ``_wholesale_return_credit_note`` for one call of core's
+#: ``_create_invoices``: ``{sale line id: invoice line values}``, the lines a
+#: return credits and how much. Server-side only, never read from a context.
+RETURN_CREDIT = ContextVar("wholesale_retail_return_credit", default=None)
 
 
 class SaleOrder(models.Model):
@@ -69,6 +77,64 @@ class SaleOrder(models.Model):
             wholesale - wholesale._wholesale_settled_at_pos()
         )._wholesale_check_quantity_rules()
         return super().action_confirm()
+
+    def _get_invoiceable_lines(self, final=False):
+        credit = RETURN_CREDIT.get()
+        if credit is None:
+            return super()._get_invoiceable_lines(final)
+        return self.order_line.filtered(lambda line: line.id in credit)
+
+    def _wholesale_return_credit_note(self, pieces_by_line):
+        """Credit note for the goods a customer sent back, posted.
+
+        ``pieces_by_line``: ``{sale.order.line: pieces}`` of done returns.
+        Each line is credited for what was invoiced (posted) beyond what the
+        customer now keeps, at most what came back: nothing when the returned
+        goods were never invoiced. The note is core's own final invoice
+        (``_create_invoices(final=True)``) restricted to those lines with the
+        returned quantity negated, which core turns into a credit note that
+        keeps the order's payment terms, fiscal position and prices and points
+        to the invoice it reverses. A quantity that is no whole number of the
+        line's unit (5 pieces of a carton line) is credited in pieces.
+        Returns the credit note (empty when nothing was invoiced).
+        """
+        self.ensure_one()
+        credit = {}
+        for line, pieces in pieces_by_line.items():
+            values = line._wholesale_return_credit_values(pieces)
+            if values:
+                credit[line.id] = values
+        if not credit:
+            return self.env["account.move"]
+        with server_mark(RETURN_CREDIT, credit):
+            moves = self.with_context(
+                raise_if_nothing_to_invoice=False
+            )._create_invoices(final=True)
+        credit_notes = moves.filtered(lambda move: move.move_type == "out_refund")
+        if moves - credit_notes:
+            raise UserError(
+                self.env._(
+                    "The credit note of %(order)s for the returned goods came out "
+                    "positive; check the order's invoices.",
+                    order=self.name,
+                )
+            )
+        # The person confirming the return may have no accounting rights: the
+        # credit note of goods received back is the system's document, priced
+        # exactly as the order's invoice priced them.
+        credit_notes = credit_notes.sudo()
+        invoices = credit_notes.invoice_line_ids.sale_line_ids.invoice_lines.move_id
+        invoices = invoices.filtered(
+            lambda move: move.move_type == "out_invoice" and move.state == "posted"
+        )
+        if len(invoices) == 1:
+            # as core's reversal does (core links it here only where the law
+            # requires it): posting then settles the invoice's open amount
+            credit_notes.filtered(lambda move: not move.reversed_entry_id).write(
+                {"reversed_entry_id": invoices.id}
+            )
+        credit_notes.action_post()
+        return credit_notes.with_env(self.env)
 
     def _wholesale_settled_at_pos(self):
         """The orders of ``self`` that a paid POS order settles (pos_sale).

@@ -1,4 +1,7 @@
 from odoo import api, models
+from odoo.tools import float_compare, float_is_zero, float_round
+
+from .sale_order import RETURN_CREDIT
 
 
 class SaleOrderLine(models.Model):
@@ -48,6 +51,33 @@ class SaleOrderLine(models.Model):
             ):
                 line.discount = 0.0
         return res
+
+    def _prepare_invoice_line(self, **optional_values):
+        credit = RETURN_CREDIT.get()
+        if credit and self.id in credit:
+            optional_values = {**optional_values, **credit[self.id]}
+        return super()._prepare_invoice_line(**optional_values)
+
+    def _wholesale_return_credit_values(self, pieces):
+        """Invoice line values that credit ``pieces`` returned on this line,
+        or ``None`` when nothing invoiced is to be credited (see
+        ``sale.order._wholesale_return_credit_note``). Must run once the return
+        is done: ``qty_delivered`` then counts it."""
+        self.ensure_one()
+        unit, base = self.product_uom_id, self.product_id.uom_id
+        returned = base._compute_quantity(pieces, unit, round=False)
+        invoiced_beyond_kept = self.qty_invoiced_posted - self.qty_delivered
+        qty = min(returned, invoiced_beyond_kept)
+        if float_compare(qty, 0.0, precision_digits=4) <= 0:
+            return None
+        whole = float_round(qty, precision_digits=0)
+        if float_is_zero(qty - whole, precision_digits=4):
+            return {"quantity": -whole}
+        return {
+            "quantity": -unit._compute_quantity(qty, base, round=False),
+            "product_uom_id": base.id,
+            "price_unit": unit._compute_price(self.price_unit, base),
+        }
 
     def _get_display_price_ignore_combo(self):
         price = self._wholesale_step_price()

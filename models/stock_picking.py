@@ -38,3 +38,20 @@ class StockPicking(models.Model):
             return super()._create_picking_from_pos_order_lines(
                 location_dest_id, lines, picking_type, partner=partner
             )
+
+    def _action_done(self):
+        """Returns that waited for the warehouse's scan are completed when
+        their transfer is validated (see ``wholesale.return.log``); this
+        never refuses the validation."""
+        result = super()._action_done()
+        done = self.filtered(lambda picking: picking.state == "done")
+        if done:
+            self.env["wholesale.return.log"]._wholesale_pickings_done(done)
+        return result
+
+    def action_cancel(self):
+        result = super().action_cancel()
+        cancelled = self.filtered(lambda picking: picking.state == "cancel")
+        if cancelled:
+            self.env["wholesale.return.log"]._wholesale_pickings_cancelled(cancelled)
+        return result

@@ -24,6 +24,25 @@ class StockWarehouse(models.Model):
         string="Channel Rules",
         help="What each sales channel may sell from this warehouse.",
     )
+    wholesale_damaged_location_id = fields.Many2one(
+        "stock.location",
+        string="Damaged Goods Location",
+        readonly=True,
+        check_company=True,
+        help="Where returned goods that cannot be sold go: an internal location "
+        "beside the warehouse's stock, never under it, so that it counts in the "
+        "warehouse's inventory but not in what can be sold. Created by the "
+        "first return that needs it.",
+    )
+    wholesale_return_location_id = fields.Many2one(
+        "stock.location",
+        string="Returns Awaiting Scan",
+        readonly=True,
+        check_company=True,
+        help="Where goods returned at a point of sale wait for the warehouse's "
+        "scan when returns need one (Settings): outside the sellable stock. "
+        "Created by the first return that needs it.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -59,3 +78,44 @@ class StockWarehouse(models.Model):
                 for warehouse in self - existing.warehouse_id
             ]
         )
+
+    def _wholesale_return_location(self, kind):
+        """The warehouse's internal location for returned goods of ``kind``
+        (``"damaged"`` or ``"awaiting"``), created on first use.
+
+        It sits under the warehouse's view location, beside (never under) its
+        stock location: ``wholesale.stock.pool._sellable`` and core's
+        reservations only look under the stock location, so what is kept
+        there is never sold, while it stays in the warehouse's valued
+        inventory.
+        """
+        self.ensure_one()
+        field = {
+            "damaged": "wholesale_damaged_location_id",
+            "awaiting": "wholesale_return_location_id",
+        }[kind]
+        location = self[field]
+        if location:
+            return location
+        name = (
+            self.env._("Damaged")
+            if kind == "damaged"
+            else self.env._("Returns Awaiting Scan")
+        )
+        # The warehouse's own setup record, created whoever makes the first
+        # return that needs it (a cashier or salesperson cannot create
+        # locations). Writing the warehouse row serializes two first returns.
+        location = (
+            self.env["stock.location"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "usage": "internal",
+                    "location_id": self.view_location_id.id,
+                    "company_id": self.company_id.id,
+                }
+            )
+        )
+        self.sudo()[field] = location
+        return location.with_env(self.env)
