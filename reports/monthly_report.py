@@ -182,6 +182,9 @@ class WholesaleMonthlyReport(models.Model):
     adjustment_ids = fields.One2many(
         "wholesale.monthly.report.adjustment", "report_id", string="Reconciliation"
     )
+    return_ids = fields.One2many(
+        "wholesale.monthly.report.return", "report_id", string="Returns by Reason"
+    )
 
     def _default_date_from(self):
         return fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
@@ -361,6 +364,7 @@ class WholesaleMonthlyReport(models.Model):
             self._collect_last_sale(end, warehouses, set(stock) - set(last_sales))
         )
         adjustments = self._collect_adjustments(start, end, warehouses)
+        return_vals = self._collect_return_log(start, end, warehouses)
 
         product_ids = (
             {pid for _channel, pid in all_sales}
@@ -395,7 +399,9 @@ class WholesaleMonthlyReport(models.Model):
             turnover_days=totals["turnover_days"],
         )
         check = self._check_against_odoo(start, end, warehouses, paying)
-        self._write_sections(line_vals, product_vals, adjustment_vals, summary_vals)
+        self._write_sections(
+            line_vals, product_vals, adjustment_vals, summary_vals, return_vals
+        )
         total = summary_vals[-1]
         differences = [v for v in adjustment_vals if v["kind"] == "difference"]
         openings = [v for v in adjustment_vals if v["kind"] == "opening"]
@@ -419,7 +425,9 @@ class WholesaleMonthlyReport(models.Model):
             }
         )
 
-    def _write_sections(self, line_vals, product_vals, adjustment_vals, summary_vals):
+    def _write_sections(
+        self, line_vals, product_vals, adjustment_vals, summary_vals, return_vals=()
+    ):
         """Replace the section rows of this report with the given values.
 
         The section tables are read-only for users: only this computation
@@ -438,6 +446,7 @@ class WholesaleMonthlyReport(models.Model):
             ("wholesale.monthly.report.line", line_vals),
             ("wholesale.monthly.report.product", product_vals),
             ("wholesale.monthly.report.adjustment", adjustment_vals),
+            ("wholesale.monthly.report.return", list(return_vals)),
         ]
         for model_name, _vals_list in sections:
             model = self.env[model_name]
@@ -460,6 +469,7 @@ class WholesaleMonthlyReport(models.Model):
                 "slow_mover_ids",
                 "top_mover_ids",
                 "adjustment_ids",
+                "return_ids",
             ]
         )
 

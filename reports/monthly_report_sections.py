@@ -211,3 +211,30 @@ class WholesaleMonthlyReportAdjustment(models.Model):
     counted_qty = fields.Float(string="Counted Quantity")
     difference_qty = fields.Float(string="Difference")
     difference_value = fields.Monetary(string="Difference Value")
+
+
+class WholesaleMonthlyReportReturn(models.Model):
+    _name = "wholesale.monthly.report.return"
+    _inherit = "wholesale.monthly.report.section"
+    _log_access = False
+    _description = "Monthly Report: Returns by Reason"
+    _order = "report_id, value_sale desc, id"
+
+    channel_id = fields.Many2one(
+        "wholesale.sales.channel",
+        string="Channel",
+        ondelete="restrict",
+        context={"active_test": False},
+    )
+    reason_id = fields.Many2one("wholesale.return.reason", string="Reason")
+    disposition = fields.Selection(
+        [
+            ("stock", "Back to Stock"),
+            ("damaged", "Damaged"),
+            ("scrap", "Scrapped"),
+        ]
+    )
+    returns = fields.Integer(string="Returned Lines")
+    qty = fields.Float(string="Pieces Returned")
+    value_sale = fields.Monetary(string="Value at Sale Price")
+    value_cost = fields.Monetary(string="Value at Cost")

@@ -70,6 +70,10 @@ class MonthlyReportXlsx(models.AbstractModel):
             )
         if not report.product_ids.filtered("top_rank"):
             messages[_("Top Movers")] = _("No stocked product was sold in this month.")
+        if not report.return_ids:
+            messages[_("Returns by Reason")] = _(
+                "No goods came back through Return Goods in this month."
+            )
         if not report.adjustment_ids:
             messages[_("Reconciliation")] = _(
                 "No inventory count was applied in this month in these "
@@ -259,11 +263,36 @@ class MonthlyReportXlsx(models.AbstractModel):
             ]
             for adj in report.adjustment_ids
         ]
+        dispositions = dict(
+            report.return_ids._fields["disposition"]._description_selection(self.env)
+        )
+        return_cols = [
+            (_("Channel"), "text", 18),
+            (_("Reason"), "text", 22),
+            (_("Disposition"), "text", 14),
+            (_("Returned Lines"), "int", 10),
+            (_("Pieces Returned"), "qty", 12),
+            (_("Value at Sale Price"), "money", 14),
+            (_("Value at Cost"), "money", 14),
+        ]
+        return_rows = [
+            [
+                ret.channel_id.name or "",
+                ret.reason_id.name or "",
+                dispositions.get(ret.disposition, ""),
+                ret.returns,
+                ret.qty,
+                ret.value_sale,
+                ret.value_cost,
+            ]
+            for ret in report.return_ids
+        ]
         return [
             (_("Summary"), summary_cols, summary_rows),
             (_("Sales by Product"), line_cols, line_rows),
             (_("Slow Movers"), slow_cols, slow_rows),
             (_("Top Movers"), top_cols, top_rows),
+            (_("Returns by Reason"), return_cols, return_rows),
             (_("Reconciliation"), adj_cols, adj_rows),
         ]
 

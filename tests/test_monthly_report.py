@@ -733,6 +733,7 @@ class TestMonthlyReport(TestPoSCommon):
                 "Sales by Product",
                 "Slow Movers",
                 "Top Movers",
+                "Returns by Reason",
                 "Reconciliation",
             ],
         )

@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -691,3 +692,58 @@ class TestReturns(WholesalePoolCommon):
         wizard = self._wizard(self.salesperson, sale_order_id=order.id)
         self.assertEqual(wizard.line_ids.returnable_qty, 72)
         self.assertEqual(len(order.invoice_ids), 1)
+
+    # ------------------------------------------------------------------
+    # the monthly report reads the log
+    # ------------------------------------------------------------------
+    def test_monthly_report_returns_by_reason_match_the_log(self):
+        self.env.user.group_ids |= self.env.ref(
+            "wholesale_retail.group_wholesale_manager"
+        )
+        pos_order = self._pos_sale(5)
+        wizard = self._wizard(self.cashier, pos_order_id=pos_order.id)
+        self._set_line(wizard, 2)
+        wizard.action_confirm()
+        order = self._wholesale_order(3)
+        wizard = self._wizard(self.salesperson, sale_order_id=order.id)
+        self._set_line(
+            wizard,
+            1,
+            uom=self.carton,
+            reason=self.reason_damaged,
+            disposition="damaged",
+        )
+        wizard.action_confirm()
+        logs = self._logs(pos_order) | self._logs(order)
+        self.assertEqual(set(logs.mapped("state")), {"done"})
+        report = self.env["wholesale.monthly.report"].create(
+            {
+                "date_from": fields.Date.context_today(logs[0]),
+                "company_id": self.company.id,
+            }
+        )
+        report.action_compute()
+        rows = {
+            (row.channel_id, row.reason_id, row.disposition): row
+            for row in report.return_ids
+        }
+        for log in logs:
+            row = rows[log.channel_id, log.reason_id, log.disposition]
+            self.assertRecordValues(
+                row,
+                [
+                    {
+                        "returns": 1,
+                        "qty": log.qty,
+                        "value_sale": log.value_sale,
+                        "value_cost": log.value_cost,
+                    }
+                ],
+            )
+        self.assertEqual(len(report.return_ids), 2)
+        self.assertEqual(sum(report.return_ids.mapped("qty")), 2 + 24)
+        # a channel filter keeps that channel's returns
+        counter = self.config._wholesale_channel()
+        report.channel_ids = counter
+        report.action_compute()
+        self.assertEqual(report.return_ids.channel_id, counter)
