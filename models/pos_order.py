@@ -1,4 +1,6 @@
+import logging
 from collections import defaultdict
+from contextvars import ContextVar
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -7,6 +9,12 @@ from odoo.tools import float_compare
 from .wholesale_stock_pool import hold_pool
 
 ONLINE_CONTEXT_KEY = "wholesale_retail_online_order_uuid"
+
+#: Set while the Return Goods wizard pays its own POS refund (it logs that
+#: return itself, with its reason). Server-side only, never a context key.
+WIZARD_REFUND = ContextVar("wholesale_retail_wizard_refund", default=False)
+
+_logger = logging.getLogger(__name__)
 
 
 class PosOrder(models.Model):
@@ -323,6 +331,65 @@ class PosOrder(models.Model):
         )
 
     def _process_saved_order(self, draft):
+        result = self._wholesale_process_saved_order(draft)
+        if not draft and not WIZARD_REFUND.get():
+            self._wholesale_log_ticket_refund()
+        return result
+
+    def _wholesale_log_ticket_refund(self):
+        """A refund made on the POS ticket screen is a return too: one row of
+        the return log per refunded line (the ticket screen asks no reason;
+        the goods go back to stock with the refund's transfer). Never refuses
+        the order: a failure is logged and the refund stays."""
+        self.ensure_one()
+        lines = self.lines.filtered(
+            lambda line: line.refunded_orderline_id and line.qty < 0
+        )
+        if not lines or self.state not in ("paid", "done", "invoiced"):
+            return
+        # The log is the system's record of the return, whoever refunds.
+        logs = self.env["wholesale.return.log"].sudo()
+        if logs.search_count([("refund_pos_order_id", "=", self.id)], limit=1):
+            return  # a replayed sync
+        rate = self.currency_rate or 1.0
+        config = self.config_id
+        try:
+            with self.env.cr.savepoint():
+                logs.create(
+                    [
+                        {
+                            "company_id": self.company_id.id,
+                            "channel_id": config._wholesale_channel().id,
+                            "warehouse_id": config.picking_type_id.warehouse_id.id,
+                            "pos_order_id": line.refunded_orderline_id.order_id.id,
+                            "pos_line_id": line.refunded_orderline_id.id,
+                            "partner_id": self.partner_id.id,
+                            "product_id": line.product_id.id,
+                            "qty": -line.qty,
+                            "uom_id": line.product_id.uom_id.id,
+                            "qty_uom": -line.qty,
+                            "disposition": "stock",
+                            "value_sale": abs(line.price_subtotal) / rate,
+                            "value_cost": abs(line.total_cost) / rate
+                            if line.is_total_cost_computed
+                            else line.product_id.with_company(
+                                self.company_id
+                            ).standard_price
+                            * -line.qty,
+                            "picking_id": self.picking_ids[:1].id,
+                            "refund_pos_order_id": self.id,
+                            "state": "done",
+                            "user_id": (self.user_id or self.env.user).id,
+                        }
+                        for line in lines
+                    ]
+                )
+        except Exception:
+            _logger.exception(
+                "POS refund %s: its return log was not written", self.name
+            )
+
+    def _wholesale_process_saved_order(self, draft):
         self.ensure_one()
         pool = self.env["wholesale.stock.pool"]
         if draft or self.state == "cancel" or not pool._guard_enabled():

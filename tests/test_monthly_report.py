@@ -389,6 +389,21 @@ class TestMonthlyReport(TestPoSCommon):
         self.assertFalse(report.opening_load_value)
         lines = report.line_ids.filtered(lambda l: l.product_id == self.kettle)
         self.assertEqual(lines.channel_id, desk | counter)
+        # returns by reason: the ticket-screen refund of 1 kettle (no reason
+        # asked there); the wholesale return went through core's wizard only
+        self.assertRecordValues(
+            report.return_ids,
+            [
+                {
+                    "channel_id": counter.id,
+                    "reason_id": False,
+                    "disposition": "stock",
+                    "returns": 1,
+                    "qty": 1,
+                    "value_sale": 25,
+                }
+            ],
+        )
 
     def test_ordered_basis_equals_sales_analysis(self):
         """Each figure of the ordered basis is Odoo's Sales Analysis for the

@@ -298,9 +298,29 @@ class TestReturns(WholesalePoolCommon):
             ],
             {"is_refund": True},
         )
-        self._sync(refund_data)
+        refund = self._sync(refund_data)
         self.assertEqual(order.lines.refunded_qty, 2)
         self.assertEqual(self._free_in_stock(), 97)
+        # the ticket screen's refund is in the return log (no reason asked)
+        ticket_log = self._logs(order)
+        self.assertRecordValues(
+            ticket_log,
+            [
+                {
+                    "refund_pos_order_id": refund.id,
+                    "channel_id": self.config._wholesale_channel().id,
+                    "product_id": self.product.id,
+                    "qty": 2,
+                    "reason_id": False,
+                    "disposition": "stock",
+                    "value_sale": 20.0,
+                    "state": "done",
+                }
+            ],
+        )
+        # a replayed sync writes no second row
+        self._sync(refund_data)
+        self.assertEqual(self._logs(order), ticket_log)
         wizard = self._wizard(self.cashier, pos_order_id=order.id)
         self.assertRecordValues(
             wizard.line_ids, [{"sold_qty": 5, "returned_qty": 2, "returnable_qty": 3}]
@@ -313,13 +333,17 @@ class TestReturns(WholesalePoolCommon):
         ):
             self._rollback_on_error(wizard.action_confirm)
         self.assertEqual(self._free_in_stock(), 97)
-        self.assertFalse(self._logs(order))
+        self.assertEqual(self._logs(order), ticket_log)
         self.assertEqual(order.lines.refunded_qty, 2)
         # the 3 left can come back
         wizard.line_ids.qty = 3
         wizard.action_confirm()
         self.assertEqual(self._free_in_stock(), 100)
         self.assertEqual(order.lines.refunded_qty, 5)
+        # the wizard's own refund is logged once, with its reason
+        self.assertEqual(
+            sorted(self._logs(order).mapped("qty")), [2, 3], "ticket 2 + wizard 3"
+        )
 
     def test_damaged_pos_return_does_not_raise_sellable_stock(self):
         order = self._pos_sale(5)

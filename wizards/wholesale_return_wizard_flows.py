@@ -5,6 +5,9 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import float_compare
 
+from ..models.pos_order import WIZARD_REFUND
+from ..models.wholesale_stock_pool import server_mark
+
 PIECE_DIGITS = 4
 
 
@@ -269,7 +272,8 @@ class WholesaleReturnWizard(models.TransientModel):
                 "payment_method_id": method.id,
             }
         )
-        refund._process_saved_order(False)
+        with server_mark(WIZARD_REFUND):  # this wizard logs it, with its reason
+            refund._process_saved_order(False)
         if refund.state not in ("paid", "done"):
             raise UserError(
                 self.env._(
