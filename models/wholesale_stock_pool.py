@@ -123,7 +123,9 @@ class WholesaleStockPool(models.Model):
         """Free quantity (on hand - reserved) per ``(product_id, warehouse_id)``.
 
         One SQL query over the quants of the internal locations of the
-        warehouses, in the product's unit. Pairs without quants are absent.
+        warehouses, in the product's unit, but for the locations of returned
+        goods (damaged, awaiting the warehouse's scan): nothing there can be
+        reserved or delivered. Pairs without quants are absent.
         """
         if not product_ids or not warehouse_ids:
             return {}
@@ -140,6 +142,11 @@ class WholesaleStockPool(models.Model):
              WHERE q.product_id = ANY(%s)
                AND loc.warehouse_id = ANY(%s)
                AND loc.usage = 'internal'
+               AND NOT EXISTS (
+                   SELECT 1 FROM stock_warehouse wh
+                    WHERE wh.id = loc.warehouse_id
+                      AND loc.id IN (wh.wholesale_damaged_location_id,
+                                     wh.wholesale_return_location_id))
              GROUP BY q.product_id, loc.warehouse_id
             """,
             [list(product_ids), list(warehouse_ids)],

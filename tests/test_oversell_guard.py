@@ -112,6 +112,23 @@ class TestOversellGuard(WholesalePoolCommon):
             robbed.message_ids[0].body,
         )
 
+    def test_damaged_returns_hide_no_reservation_taking(self):
+        """Returned goods kept in the warehouse's Damaged location are not
+        free stock: delivering beyond the free stock still takes the
+        wholesale order's reservation, and is refused."""
+        damaged = self.warehouse._wholesale_return_location("damaged")
+        self.env["stock.quant"]._update_available_quantity(self.rice, damaged, 5)
+        wholesale = self._order(self.wholesaler, self.rice, 6)
+        wholesale.action_confirm()
+        retail = self._order(self.retail_customer, self.rice, 4)
+        retail.action_confirm()
+        picking = retail.picking_ids
+        picking.move_ids.quantity = 8
+        picking.move_ids.picked = True
+        with self.assertRaisesRegex(UserError, "reserved for the wholesale order"):
+            self._rollback_on_error(picking.button_validate)
+        self.assertEqual(wholesale.picking_ids.move_ids.quantity, 6)
+
     # ------------------------------------------------------------------
     # POS
     # ------------------------------------------------------------------
