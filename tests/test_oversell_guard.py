@@ -87,7 +87,9 @@ class TestOversellGuard(WholesalePoolCommon):
     # ------------------------------------------------------------------
     # Delivery validation
     # ------------------------------------------------------------------
-    def test_delivery_never_takes_a_reservation_silently(self):
+    def _deliver_beyond_free_stock(self):
+        """A wholesale order reserves 6 of 10; a retail delivery of 4 is
+        validated for 8: refused, the wholesale reservation untouched."""
         wholesale = self._order(self.wholesaler, self.rice, 6)
         wholesale.action_confirm()
         retail = self._order(self.retail_customer, self.rice, 4)
@@ -98,6 +100,10 @@ class TestOversellGuard(WholesalePoolCommon):
         with self.assertRaisesRegex(UserError, "reserved for the wholesale order"):
             self._rollback_on_error(picking.button_validate)
         self.assertEqual(wholesale.picking_ids.move_ids.quantity, 6)
+        return wholesale, picking
+
+    def test_delivery_never_takes_a_reservation_silently(self):
+        wholesale, picking = self._deliver_beyond_free_stock()
         self.assertEqual(picking.state, "assigned")
         # with the backorder policy it goes through, and the robbed transfer says so
         self.warehouse.wholesale_oversell_policy = "backorder"
@@ -118,16 +124,7 @@ class TestOversellGuard(WholesalePoolCommon):
         wholesale order's reservation, and is refused."""
         damaged = self.warehouse._wholesale_return_location("damaged")
         self.env["stock.quant"]._update_available_quantity(self.rice, damaged, 5)
-        wholesale = self._order(self.wholesaler, self.rice, 6)
-        wholesale.action_confirm()
-        retail = self._order(self.retail_customer, self.rice, 4)
-        retail.action_confirm()
-        picking = retail.picking_ids
-        picking.move_ids.quantity = 8
-        picking.move_ids.picked = True
-        with self.assertRaisesRegex(UserError, "reserved for the wholesale order"):
-            self._rollback_on_error(picking.button_validate)
-        self.assertEqual(wholesale.picking_ids.move_ids.quantity, 6)
+        self._deliver_beyond_free_stock()
 
     # ------------------------------------------------------------------
     # POS

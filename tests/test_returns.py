@@ -148,6 +148,17 @@ class TestReturns(WholesalePoolCommon):
         )
         return line
 
+    def _return_a_damaged_carton(self, order):
+        wizard = self._wizard(self.salesperson, sale_order_id=order.id)
+        self._set_line(
+            wizard,
+            1,
+            uom=self.carton,
+            reason=self.reason_damaged,
+            disposition="damaged",
+        )
+        return wizard.action_confirm()
+
     def _logs(self, order):
         field = "sale_order_id" if order._name == "sale.order" else "pos_order_id"
         return self.env["wholesale.return.log"].search([(field, "=", order.id)])
@@ -372,15 +383,7 @@ class TestReturns(WholesalePoolCommon):
 
     def test_damaged_and_scrapped_wholesale_returns(self):
         order = self._wholesale_order(3, invoice=False)
-        wizard = self._wizard(self.salesperson, sale_order_id=order.id)
-        self._set_line(
-            wizard,
-            1,
-            uom=self.carton,
-            reason=self.reason_damaged,
-            disposition="damaged",
-        )
-        wizard.action_confirm()
+        self._return_a_damaged_carton(order)
         damaged = self.warehouse.wholesale_damaged_location_id
         self.assertEqual(self._sellable(), 28)
         self.assertEqual(
@@ -729,15 +732,7 @@ class TestReturns(WholesalePoolCommon):
         self._set_line(wizard, 2)
         wizard.action_confirm()
         order = self._wholesale_order(3)
-        wizard = self._wizard(self.salesperson, sale_order_id=order.id)
-        self._set_line(
-            wizard,
-            1,
-            uom=self.carton,
-            reason=self.reason_damaged,
-            disposition="damaged",
-        )
-        wizard.action_confirm()
+        self._return_a_damaged_carton(order)
         logs = self._logs(pos_order) | self._logs(order)
         self.assertEqual(set(logs.mapped("state")), {"done"})
         report = self.env["wholesale.monthly.report"].create(
