@@ -26,6 +26,13 @@ class PosOrder(models.Model):
         string="Oversell Incidents",
         groups="wholesale_retail.group_wholesale_user",
     )
+    wholesale_return_reason_id = fields.Many2one(
+        "wholesale.return.reason",
+        string="Return Reason",
+        index="btree_not_null",
+        help="Why the goods of this refund came back: chosen on the ticket "
+        "screen, written to the return log.",
+    )
 
     def _wholesale_is_online_payment(self):
         """True when the POS is validating this order right now, online.
@@ -353,11 +360,16 @@ class PosOrder(models.Model):
             return  # a replayed sync
         rate = self.currency_rate or 1.0
         config = self.config_id
+        # A reason of another company (a forged or stale POS) is no reason.
+        reason = self.wholesale_return_reason_id
+        if reason.company_id and reason.company_id != self.company_id:
+            reason = reason.browse()
         try:
             with self.env.cr.savepoint():
                 logs.create(
                     [
                         {
+                            "date": self.date_order,
                             "company_id": self.company_id.id,
                             "channel_id": config._wholesale_channel().id,
                             "warehouse_id": config.picking_type_id.warehouse_id.id,
@@ -366,8 +378,8 @@ class PosOrder(models.Model):
                             "partner_id": self.partner_id.id,
                             "product_id": line.product_id.id,
                             "qty": -line.qty,
-                            "uom_id": line.product_id.uom_id.id,
-                            "qty_uom": -line.qty,
+                            **self._wholesale_log_unit(line),
+                            "reason_id": reason.id,
                             "disposition": "stock",
                             "value_sale": abs(line.price_subtotal) / rate,
                             "value_cost": abs(line.total_cost) / rate
@@ -388,6 +400,20 @@ class PosOrder(models.Model):
             _logger.exception(
                 "POS refund %s: its return log was not written", self.name
             )
+
+    @api.model
+    def _wholesale_log_unit(self, line):
+        """``uom_id``/``qty_uom`` of a refund line's log row: the carton it
+        was sold in when the refund is whole cartons (1 Carton), else the
+        product's unit (5 pieces out of a carton)."""
+        pieces = -line.qty
+        unit = line.wholesale_uom_id or line.refunded_orderline_id.wholesale_uom_id
+        base = line.product_id.uom_id
+        if unit and unit != base:
+            count = base._compute_quantity(pieces, unit, round=False)
+            if float_compare(count, round(count), precision_digits=6) == 0:
+                return {"uom_id": unit.id, "qty_uom": round(count)}
+        return {"uom_id": base.id, "qty_uom": pieces}
 
     def _wholesale_process_saved_order(self, draft):
         self.ensure_one()

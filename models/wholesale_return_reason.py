@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class WholesaleReturnReason(models.Model):
@@ -6,6 +6,7 @@ class WholesaleReturnReason(models.Model):
     report's returns-by-reason section groups on."""
 
     _name = "wholesale.return.reason"
+    _inherit = "pos.load.mixin"
     _description = "Return Reason"
     _order = "sequence, id"
     _check_company_auto = True
@@ -18,3 +19,17 @@ class WholesaleReturnReason(models.Model):
         index=True,
         help="Leave empty to offer the reason in every company.",
     )
+
+    # ------------------------------------------------------------------
+    # Point of Sale: the ticket screen offers the same list for its refunds
+    # ------------------------------------------------------------------
+    @api.model
+    def _load_pos_data_domain(self, data, config):
+        return [
+            ("active", "=", True),
+            ("company_id", "in", [False, config.company_id.id]),
+        ]
+
+    @api.model
+    def _load_pos_data_fields(self, config):
+        return ["id", "name", "sequence"]

@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
@@ -177,3 +178,182 @@ class TestUnitLadderPosUi(TestPointOfSaleHttpCommon):
         self.assertFalse(paid)
         self.env.invalidate_all()
         self.assertEqual(product.qty_available, 10)
+
+    # ------------------------------------------------------------------
+    # Returns (issue 12): the ticket screen and the Return Goods wizard
+    # ------------------------------------------------------------------
+    def test_ticket_screen_refunds_a_carton_as_the_carton(self):
+        """Two cartons sold, one refunded from the ticket screen by a cashier
+        with only the POS User rights: the refund is one carton (24 pieces
+        at 2.50, the carton unit kept), the reason goes with it, the pool
+        gets 24 back and the return log has one row of 1 carton."""
+        product = self._wholesale_carton_product("WR Refund Detergent", "WRREF024")
+        damaged = self.env.ref("wholesale_retail.wholesale_return_reason_damaged")
+        carton = product.uom_ids
+        cashier = self._wholesale_cashier()
+
+        self.main_pos_config.with_user(cashier).open_ui()
+        self.start_pos_tour("WholesaleRetailCartonRefundTour", login="wr_cashier")
+
+        sold = self.env["pos.order.line"].search(
+            [("product_id", "=", product.id), ("qty", ">", 0)]
+        )
+        self.assertRecordValues(
+            sold, [{"qty": 48, "price_unit": 2.5, "wholesale_uom_id": carton.id}]
+        )
+        refund = self.env["pos.order"].search(
+            [("lines.refunded_orderline_id", "in", sold.ids)]
+        )
+        self.assertEqual(len(refund), 1)
+        self.assertRecordValues(
+            refund,
+            [
+                {
+                    "state": "paid",
+                    "amount_total": -60.0,
+                    "wholesale_return_reason_id": damaged.id,
+                }
+            ],
+        )
+        self.assertRecordValues(
+            refund.lines,
+            [
+                {
+                    "qty": -24,
+                    "price_unit": 2.5,
+                    "wholesale_uom_id": carton.id,
+                    "refunded_orderline_id": sold.id,
+                }
+            ],
+        )
+        log = self.env["wholesale.return.log"].search(
+            [("refund_pos_order_id", "=", refund.id)]
+        )
+        self.assertRecordValues(
+            log,
+            [
+                {
+                    "pos_order_id": sold.order_id.id,
+                    "pos_line_id": sold.id,
+                    "product_id": product.id,
+                    "qty": 24,
+                    "uom_id": carton.id,
+                    "qty_uom": 1,
+                    "reason_id": damaged.id,
+                    "disposition": "stock",
+                    "value_sale": 60.0,
+                    "state": "done",
+                    "channel_id": self.main_pos_config._wholesale_channel().id,
+                }
+            ],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(product.qty_available, 76, "100 - 48 sold + 24 back")
+
+    def test_return_wizard_from_a_scanned_receipt(self):
+        """Return Goods, opened empty by a cashier (POS User rights only): the
+        receipt's barcode scanned on the form finds the POS sale; two pieces
+        go back with a POS refund and its payment, and a log row."""
+        product = self.env["product.product"].create(
+            {
+                "name": "WR Scan Kettle",
+                "is_storable": True,
+                "available_in_pos": True,
+                "list_price": 10.0,
+                "taxes_id": False,
+            }
+        )
+        stock = self.main_pos_config.picking_type_id.default_location_src_id
+        self.env["stock.quant"]._update_available_quantity(product, stock, 10)
+        cashier = self._wholesale_cashier()
+        self.main_pos_config.with_user(cashier).open_ui()
+        session = self.main_pos_config.current_session_id
+        method = (
+            self.main_pos_config.payment_method_ids.filtered(
+                lambda m: not m.is_cash_count
+            )[:1]
+            or self.main_pos_config.payment_method_ids[:1]
+        )
+        uuid = "7b0a1c2e-0000-4000-8000-000000000042"
+        self.env["pos.order"].with_user(cashier).sync_from_ui(
+            [
+                {
+                    "amount_paid": 50.0,
+                    "amount_return": 0,
+                    "amount_tax": 0,
+                    "amount_total": 50.0,
+                    "date_order": fields.Datetime.to_string(fields.Datetime.now()),
+                    "fiscal_position_id": False,
+                    "pricelist_id": self.main_pos_config.pricelist_id.id,
+                    "name": "Order 00042-001-0001",
+                    "pos_reference": "Order 00042-001-0001",
+                    "lines": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": product.id,
+                                "qty": 5,
+                                "price_unit": 10.0,
+                                "discount": 0,
+                                "price_subtotal": 50.0,
+                                "price_subtotal_incl": 50.0,
+                                "tax_ids": [(6, 0, [])],
+                                "pack_lot_ids": [],
+                            },
+                        )
+                    ],
+                    "partner_id": False,
+                    "session_id": session.id,
+                    "payment_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "amount": 50.0,
+                                "name": fields.Datetime.now(),
+                                "payment_method_id": method.id,
+                            },
+                        )
+                    ],
+                    "uuid": uuid,
+                    "user_id": cashier.id,
+                    "to_invoice": False,
+                }
+            ]
+        )
+        sale = self.env["pos.order"].search([("uuid", "=", uuid)])
+        self.assertEqual(sale.state, "paid")
+        self.assertEqual(sale.pos_reference, "Order 00042-001-0001")
+        self.env.invalidate_all()
+        self.assertEqual(product.qty_available, 5)
+
+        self.start_tour(
+            "/odoo/action-wholesale_retail.wholesale_return_wizard_action",
+            "WholesaleRetailReturnWizardScanTour",
+            login="wr_cashier",
+        )
+
+        wrong = self.env.ref("wholesale_retail.wholesale_return_reason_wrong_item")
+        log = self.env["wholesale.return.log"].search([("pos_order_id", "=", sale.id)])
+        self.assertRecordValues(
+            log,
+            [
+                {
+                    "qty": 2,
+                    "reason_id": wrong.id,
+                    "disposition": "stock",
+                    "value_sale": 20.0,
+                    "state": "done",
+                    "user_id": cashier.id,
+                }
+            ],
+        )
+        refund = log.refund_pos_order_id
+        self.assertRecordValues(
+            refund,
+            [{"refunded_order_id": sale.id, "amount_total": -20.0, "state": "paid"}],
+        )
+        self.assertAlmostEqual(sum(refund.payment_ids.mapped("amount")), -20.0)
+        self.env.invalidate_all()
+        self.assertEqual(product.qty_available, 7, "the pool gets the 2 back at once")

@@ -35,6 +35,11 @@ class WholesaleReturnWizard(models.TransientModel):
         help="Scan or type a POS receipt reference, a POS order or tracking "
         "number, a sale order number or the customer's reference."
     )
+    scanned_barcode = fields.Char(
+        store=False,
+        help="A receipt or order barcode scanned anywhere on the form (the "
+        "web client's barcode scanner); read as the reference.",
+    )
     partner_id = fields.Many2one("res.partner", string="Customer")
     sale_order_id = fields.Many2one("sale.order", string="Sale Order")
     picking_id = fields.Many2one(
@@ -119,6 +124,13 @@ class WholesaleReturnWizard(models.TransientModel):
             sale_order, pos_order = self._find_origin(self.reference)
             self.sale_order_id, self.pos_order_id = sale_order, pos_order
             self.picking_id = False
+
+    @api.onchange("scanned_barcode")
+    def _onchange_scanned_barcode(self):
+        if self.scanned_barcode:
+            self.reference = self.scanned_barcode.strip()
+            self.scanned_barcode = False
+            self._onchange_reference()
 
     @api.onchange("sale_order_id")
     def _onchange_sale_order_id(self):

@@ -1,4 +1,5 @@
 import { PosOrderline } from "@point_of_sale/app/models/pos_order_line";
+import { formatCurrency } from "@web/core/currency";
 import { patch } from "@web/core/utils/patch";
 
 /**
@@ -43,18 +44,40 @@ patch(PosOrderline.prototype, {
         return uom.factor / base.factor;
     },
 
-    /** "1 × Carton (24)" when the line holds whole scanned units, else "". */
-    get wholesaleUnitLabel() {
+    /** "1 × Carton (24)" when ``qty`` pieces are whole units of the line's carton, else "". */
+    wholesaleQtyLabel(qty) {
         const uom = this.wholesale_uom_id;
         const pieces = this.wholesalePiecesPerUnit(uom);
         if (!pieces) {
             return "";
         }
-        const count = this.qty / pieces;
+        const count = qty / pieces;
         if (Math.abs(count - Math.round(count)) > 1e-6) {
             return "";
         }
         return `${Math.round(count)} × ${uom.name}`;
+    },
+
+    /** "1 × Carton (24)" when the line holds whole scanned units, else "". */
+    get wholesaleUnitLabel() {
+        return this.wholesaleQtyLabel(this.qty);
+    },
+
+    /** "60.00": one carton of the line at its price per piece × pieces, as the POS shows prices. */
+    get wholesaleUnitPriceStr() {
+        const pieces = this.wholesalePiecesPerUnit(this.wholesale_uom_id);
+        return formatCurrency(this.displayPriceUnit * pieces, this.currency.id);
+    },
+
+    /**
+     * Pieces per carton when the ticket screen refunds this sold line in
+     * cartons (a carton line of whole cartons), else 0.
+     */
+    get wholesaleRefundUnitPieces() {
+        if (this.qty <= 0 || !this.wholesaleUnitLabel) {
+            return 0;
+        }
+        return this.wholesalePiecesPerUnit(this.wholesale_uom_id);
     },
 
     canBeMergedWith(orderline) {
