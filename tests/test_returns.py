@@ -766,3 +766,77 @@ class TestReturns(WholesalePoolCommon):
         report.channel_ids = counter
         report.action_compute()
         self.assertEqual(report.return_ids.channel_id, counter)
+
+    def test_order_settled_at_the_pos_returns_through_its_pos_order(self):
+        """A wholesale order settled at the shop (pos_sale) left with the POS
+        order, not a delivery: Return Goods opened from the sale order (or
+        its number scanned) takes that POS order, and a carton comes back
+        with a POS refund, its payment and a log row."""
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.wholesaler.id,
+                "warehouse_id": self.warehouse.id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 2,
+                            "product_uom_id": self.carton.id,
+                            "tax_ids": [(5, 0, 0)],
+                        },
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        self.open_new_session()
+        data = self.create_ui_order_data(
+            [
+                {
+                    "product": self.product,
+                    "quantity": 48,
+                    "sale_order_origin_id": order.id,
+                    "sale_order_line_id": order.order_line.id,
+                }
+            ],
+            customer=self.wholesaler,
+        )
+        pos_order = self._sync(data)
+        self.assertEqual(pos_order.state, "paid")
+        self.assertEqual(order.order_line.qty_delivered, 2)  # cartons
+        self.assertEqual(self._free_in_stock(), 52)
+
+        wizard = self._wizard(self.salesperson, sale_order_id=order.id)
+        self.assertEqual(wizard.pos_order_id, pos_order)
+        self.assertFalse(wizard.sale_order_id)
+        self.assertEqual(
+            self.env["wholesale.return.wizard"]
+            .with_user(self.salesperson)
+            ._find_origin(order.name),
+            (self.env["sale.order"], pos_order),
+        )
+        self._set_line(wizard, 1, uom=self.carton, reason=self.reason_damaged)
+        wizard.action_confirm()
+
+        self.assertEqual(self._free_in_stock(), 76)
+        log = self._logs(pos_order)
+        self.assertRecordValues(
+            log,
+            [
+                {
+                    "qty": 24,
+                    "qty_uom": 1,
+                    "uom_id": self.carton.id,
+                    "reason_id": self.reason_damaged.id,
+                    "state": "done",
+                    "value_sale": 240.0,
+                }
+            ],
+        )
+        self.assertEqual(log.refund_pos_order_id.state, "paid")
+        self.assertEqual(log.refund_pos_order_id.amount_total, -240.0)
+        self.assertEqual(
+            log.refund_pos_order_id.lines.refunded_orderline_id, pos_order.lines
+        )

@@ -89,7 +89,37 @@ class WholesaleReturnWizard(models.TransientModel):
             else:
                 values["pos_order_id"] = picking.pos_order_id.id
                 values["picking_id"] = False
+        sale_order = self.env["sale.order"].browse(values.get("sale_order_id"))
+        settling = self._wholesale_settling_pos_order(sale_order)
+        if settling:
+            values.update(
+                sale_order_id=False, picking_id=False, pos_order_id=settling.id
+            )
         return values
+
+    @api.model
+    def _wholesale_settling_pos_order(self, sale_order):
+        """The POS order that settled ``sale_order`` (pos_sale), when the goods
+        left with it and not with a delivery of the order: its goods come back
+        through that POS order (a refund of its lines), else empty."""
+        PosOrder = self.env["pos.order"]
+        if not sale_order or not sale_order._wholesale_settled_at_pos():
+            return PosOrder
+        delivered = sale_order.order_line.move_ids.filtered(
+            lambda m: m.state == "done" and m.location_dest_id.usage == "customer"
+        )
+        if delivered or not PosOrder.has_access("read"):
+            return PosOrder
+        return PosOrder.search(
+            [
+                ("lines.sale_order_line_id", "in", sale_order.order_line.ids),
+                ("is_refund", "=", False),
+                ("state", "in", ("paid", "done")),
+                ("company_id", "in", self.env.companies.ids),
+            ],
+            order="date_order desc, id desc",
+            limit=1,
+        )
 
     @api.depends("sale_order_id", "pos_order_id")
     def _compute_company_id(self):
@@ -134,6 +164,11 @@ class WholesaleReturnWizard(models.TransientModel):
 
     @api.onchange("sale_order_id")
     def _onchange_sale_order_id(self):
+        settling = self._wholesale_settling_pos_order(self.sale_order_id)
+        if settling:
+            self.sale_order_id, self.picking_id = False, False
+            self.pos_order_id = settling
+            return
         if self.sale_order_id:
             self.pos_order_id = False
             if self.picking_id.sale_id != self.sale_order_id:
@@ -152,6 +187,14 @@ class WholesaleReturnWizard(models.TransientModel):
             ):
                 sale_order, pos_order = self._find_origin(vals["reference"])
                 vals.update(sale_order_id=sale_order.id, pos_order_id=pos_order.id)
+            elif vals.get("sale_order_id") and not vals.get("pos_order_id"):
+                settling = self._wholesale_settling_pos_order(
+                    self.env["sale.order"].browse(vals["sale_order_id"])
+                )
+                if settling:
+                    vals.update(
+                        sale_order_id=False, picking_id=False, pos_order_id=settling.id
+                    )
         return super().create(vals_list)
 
     # ------------------------------------------------------------------
@@ -183,6 +226,9 @@ class WholesaleReturnWizard(models.TransientModel):
                 limit=1,
             )
         if sale_order:
+            settling = self._wholesale_settling_pos_order(sale_order)
+            if settling:
+                return SaleOrder, settling
             return sale_order, PosOrder
         if reference and PosOrder.has_access("read"):
             sold = companies + [
