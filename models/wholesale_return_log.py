@@ -2,6 +2,9 @@ import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.tools import float_is_zero
+
+PIECE_DIGITS = 4
 
 _logger = logging.getLogger(__name__)
 
@@ -198,7 +201,8 @@ class WholesaleReturnLog(models.Model):
         for picking, picking_logs in logs.grouped("picking_id").items():
             try:
                 with self.env.cr.savepoint():
-                    picking_logs._wholesale_finish()
+                    received = picking_logs._wholesale_match_received(picking)
+                    received._wholesale_finish()
             except Exception as error:  # reported below, never blocks the goods
                 _logger.exception("Could not complete the returns of %s", picking.name)
                 message = self.env._(
@@ -209,6 +213,89 @@ class WholesaleReturnLog(models.Model):
                 picking_logs.write({"state": "done", "note": message})
                 for record in picking | picking_logs.sale_order_id:
                     record.sudo().message_post(body=message)
+
+    def _wholesale_match_received(self, picking):
+        """Waiting rows of a sale order's return ``picking``, just validated,
+        keep what the warehouse received, not what was announced: a row
+        beyond it is cut to what came (its values in proportion), the rest
+        waits in the backorder when the warehouse made one, else it did not
+        come back and is noted so. POS rows stay whole: their refund was paid.
+        Returns the rows to complete now."""
+        done_moves = picking.move_ids.filtered(lambda m: m.state == "done")
+        backorder = (
+            self.env["stock.picking"]
+            .sudo()
+            .search([("backorder_id", "=", picking.id)], limit=1)
+        )
+        complete = self.filtered(lambda log: not log.sale_line_id)
+        for product, logs in (
+            self.filtered("sale_line_id").grouped("product_id").items()
+        ):
+            received = sum(
+                done_moves.filtered(
+                    lambda m, p=product: m.product_id == p
+                ).move_line_ids.mapped("quantity_product_uom")
+            )
+            waits = backorder.move_ids.filtered(
+                lambda m, p=product: m.product_id == p and m.state != "cancel"
+            )
+            for log in logs.sorted("id"):
+                take = min(log.qty, max(received, 0.0))
+                received -= take
+                rest = log.qty - take
+                if float_is_zero(rest, precision_digits=PIECE_DIGITS):
+                    complete |= log
+                    continue
+                if float_is_zero(take, precision_digits=PIECE_DIGITS):
+                    if waits:
+                        log.picking_id = backorder
+                    else:
+                        log.write(
+                            {
+                                "state": "cancel",
+                                "note": self.env._(
+                                    "Not received when %(transfer)s was validated.",
+                                    transfer=picking.name,
+                                ),
+                            }
+                        )
+                    continue
+                ratio = take / log.qty
+                rest_vals = log._wholesale_split_vals(rest, 1 - ratio)
+                log.write(log._wholesale_split_vals(take, ratio))
+                complete |= log
+                if waits:
+                    # (``state`` fields are not copied by default)
+                    log.copy(
+                        {**rest_vals, "picking_id": backorder.id, "state": "waiting"}
+                    )
+                else:
+                    log.note = self.env._(
+                        "%(qty)s %(unit)s announced were not received when "
+                        "%(transfer)s was validated.",
+                        qty=rest,
+                        unit=log.product_id.uom_id.name,
+                        transfer=picking.name,
+                    )
+        return complete
+
+    def _wholesale_split_vals(self, pieces, ratio):
+        """Values of this row for ``pieces`` of it (``ratio`` of its value),
+        counted in its unit when whole, else in pieces."""
+        self.ensure_one()
+        base = self.product_id.uom_id
+        unit, count = base, pieces
+        if self.uom_id and self.uom_id != base:
+            in_unit = base._compute_quantity(pieces, self.uom_id, round=False)
+            if float_is_zero(in_unit - round(in_unit), precision_digits=6):
+                unit, count = self.uom_id, round(in_unit)
+        return {
+            "qty": pieces,
+            "uom_id": unit.id,
+            "qty_uom": count,
+            "value_sale": self.value_sale * ratio,
+            "value_cost": self.value_cost * ratio,
+        }
 
     @api.model
     def _wholesale_pickings_cancelled(self, pickings):

@@ -840,3 +840,102 @@ class TestReturns(WholesalePoolCommon):
         self.assertEqual(
             log.refund_pos_order_id.lines.refunded_orderline_id, pos_order.lines
         )
+
+    def _scan_part_of_the_return(self, picking, pieces, backorder):
+        """The storekeeper receives ``pieces`` of a waiting return and, when
+        that is less than announced, answers core's backorder question."""
+        picking = picking.with_user(self.storekeeper)
+        move = picking.move_ids
+        move.quantity = self.product.uom_id._compute_quantity(
+            pieces, move.product_uom, round=False
+        )
+        move.picked = True
+        action = picking.button_validate()
+        if isinstance(action, dict):  # less than announced: core asks
+            self.assertEqual(action["res_model"], "stock.backorder.confirmation")
+            confirmation = Form(
+                self.env[action["res_model"]]
+                .with_user(self.storekeeper)
+                .with_context(action["context"])
+            ).save()
+            if backorder:
+                confirmation.process()
+            else:
+                confirmation.process_cancel_backorder()
+        self.assertEqual(picking.state, "done")
+
+    def test_a_return_scanned_in_part_logs_what_came(self):
+        """2 cartons announced, 1 received with a backorder: the log says 1
+        carton done (credited), 1 carton waiting in the backorder; the
+        backorder scanned later completes it and credits the second."""
+        self.company.wholesale_return_needs_scan = True
+        order = self._wholesale_order(3)
+        invoice = order.invoice_ids
+        wizard = self._wizard(self.salesperson, sale_order_id=order.id)
+        self._set_line(wizard, 2, uom=self.carton, reason=self.reason_damaged)
+        wizard.action_confirm()
+        log = self._logs(order)
+        self.assertRecordValues(log, [{"qty": 48, "qty_uom": 2, "state": "waiting"}])
+        picking = log.picking_id
+
+        self._scan_part_of_the_return(picking, 24, backorder=True)
+
+        logs = self._logs(order).sorted("id")
+        backorder = picking.backorder_ids
+        self.assertEqual(len(backorder), 1)
+        self.assertRecordValues(
+            logs,
+            [
+                {
+                    "qty": 24,
+                    "qty_uom": 1,
+                    "uom_id": self.carton.id,
+                    "value_sale": 216.0,
+                    "state": "done",
+                    "picking_id": picking.id,
+                    "reason_id": self.reason_damaged.id,
+                },
+                {
+                    "qty": 24,
+                    "qty_uom": 1,
+                    "uom_id": self.carton.id,
+                    "value_sale": 216.0,
+                    "state": "waiting",
+                    "picking_id": backorder.id,
+                    "reason_id": self.reason_damaged.id,
+                },
+            ],
+        )
+        first_note = order.invoice_ids - invoice
+        self.assertEqual(first_note.amount_total, 216.0)
+        self.assertEqual(self._free_in_stock(), 52)
+
+        self._scan_part_of_the_return(backorder, 24, backorder=False)
+        self.assertEqual(logs.mapped("state"), ["done", "done"])
+        second_note = order.invoice_ids - invoice - first_note
+        self.assertEqual(second_note.amount_total, 216.0)
+        self.assertEqual(self._free_in_stock(), 76)
+
+    def test_a_return_scanned_short_without_backorder(self):
+        """1 carton of the 2 announced came, no backorder: the log keeps 1
+        carton (and its credit), and says the other did not come."""
+        self.company.wholesale_return_needs_scan = True
+        order = self._wholesale_order(3)
+        invoice = order.invoice_ids
+        wizard = self._wizard(self.salesperson, sale_order_id=order.id)
+        self._set_line(wizard, 2, uom=self.carton)
+        wizard.action_confirm()
+        picking = self._logs(order).picking_id
+
+        self._scan_part_of_the_return(picking, 24, backorder=False)
+
+        log = self._logs(order)
+        self.assertRecordValues(
+            log, [{"qty": 24, "qty_uom": 1, "state": "done", "value_sale": 216.0}]
+        )
+        self.assertIn("not received", log.note)
+        self.assertEqual((order.invoice_ids - invoice).amount_total, 216.0)
+        self.assertEqual(self._free_in_stock(), 52)
+        # the carton that never came may still come back
+        wizard = self._wizard(self.salesperson, sale_order_id=order.id)
+        self.assertEqual(wizard.line_ids.returnable_qty, 48)
