@@ -393,11 +393,19 @@ class TestMonthlyReport(TestPoSCommon):
         self.assertFalse(report.opening_load_value)
         lines = report.line_ids.filtered(lambda l: l.product_id == self.kettle)
         self.assertEqual(lines.channel_id, desk | counter)
-        # returns by reason: the ticket-screen refund of 1 kettle (no reason
-        # asked there); the wholesale return went through core's wizard only
+        # returns by reason: the 6 kettles returned with Inventory's Return
+        # and the ticket-screen refund of 1 kettle (no reason asked by either)
         self.assertRecordValues(
             report.return_ids,
             [
+                {
+                    "channel_id": desk.id,
+                    "reason_id": False,
+                    "disposition": "stock",
+                    "returns": 1,
+                    "qty": 6,
+                    "value_sale": 132,
+                },
                 {
                     "channel_id": counter.id,
                     "reason_id": False,
@@ -405,7 +413,7 @@ class TestMonthlyReport(TestPoSCommon):
                     "returns": 1,
                     "qty": 1,
                     "value_sale": 25,
-                }
+                },
             ],
         )
 
