@@ -1047,7 +1047,9 @@ class _Loader:
             self.stats["payments"] += 1
 
     def wholesale_return(self, day):
-        """A customer sends back part of a recent delivery; credit note."""
+        """A customer sends back part of a recent delivery, through
+        Inventory's own Return (the addon logs it when it is validated, on
+        the frozen day); credit note."""
         env = self.env
         if not self.delivered:
             return
@@ -1271,6 +1273,10 @@ class _Loader:
             "POS orders": env["pos.order"].search_count([]),
             "POS refunds": env["pos.order"].search_count([("is_refund", "=", True)]),
             "wholesale returns": self.stats["wholesale_returns"],
+            # every return above has its row, dated the day it happened
+            "return log rows": env["wholesale.return.log"].search_count([])
+            if "wholesale.return.log" in env
+            else 0,
             "receipts": self.stats["receipts"],
         }
 

@@ -41,12 +41,15 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         """Returns that waited for the warehouse's scan are completed when
-        their transfer is validated (see ``wholesale.return.log``); this
-        never refuses the validation."""
+        their transfer is validated, and a return of a sale order's delivery
+        made with Inventory's own Return button is logged (see
+        ``wholesale.return.log``); this never refuses the validation."""
         result = super()._action_done()
         done = self.filtered(lambda picking: picking.state == "done")
         if done:
-            self.env["wholesale.return.log"]._wholesale_pickings_done(done)
+            logs = self.env["wholesale.return.log"]
+            logs._wholesale_pickings_done(done)
+            logs._wholesale_log_transfer_returns(done)
         return result
 
     def action_cancel(self):

@@ -1,10 +1,15 @@
 import logging
 from collections import defaultdict
+from contextvars import ContextVar
 
 from odoo import api, fields, models
 from odoo.tools import float_is_zero
 
 PIECE_DIGITS = 4
+
+#: Ids of the return transfers the Return Goods wizard is validating (it
+#: writes their rows, with the reason, itself). Server-side only.
+WIZARD_VALIDATING = ContextVar("wholesale_retail_wizard_validating", default=())
 
 _logger = logging.getLogger(__name__)
 
@@ -13,14 +18,30 @@ class WholesaleReturnLog(models.Model):
     """One returned line: what came back, from which order and channel, why,
     where it went, what it was worth, and the documents that did it.
 
-    Only the return wizard writes these rows (``wholesale.return.wizard``),
-    as the system's record of a return whoever confirmed it; users read
-    them. A row is ``waiting`` while its return transfer waits for the
+    Every way goods come back writes its rows, once, as the system's record
+    of the return whoever made it; users only read them:
+
+    * the Return Goods wizard (``wholesale.return.wizard``), with a reason;
+    * a refund made on the POS ticket screen, or a backend POS refund paid
+      through the payment wizard (``pos.order._wholesale_log_ticket_refund``);
+    * a return of a delivery made with Inventory's own Return button, when
+      its transfer is validated (``_wholesale_log_transfer_returns``, called
+      by ``stock.picking._action_done``): no reason was asked.
+
+    The wizard validates its transfer before it writes its rows, so the
+    validation logs the transfer first; the wizard's rows then replace that
+    row (``create``): this holds whichever comes first, and needs no mark a
+    client could send. Databases older than the log are filled in by
+    ``_wholesale_backfill`` (the 19.0.1.3.0 migration).
+
+    A row is ``waiting`` while its return transfer waits for the
     warehouse's scan (Settings: returns wait for a warehouse scan) and
     becomes ``done`` when that transfer is validated
     (``stock.picking._action_done``): the goods are then back, scrapped if so
     decided, and a wholesale customer's credit note issued. The monthly report
-    reads them for its return rate and its returns by reason.
+    reads its returned pieces and value, its return rates and its returns by
+    reason from the ``done`` rows, by their ``date`` (when the goods came
+    back).
     """
 
     _name = "wholesale.return.log"
@@ -117,6 +138,13 @@ class WholesaleReturnLog(models.Model):
         default=lambda self: self.env.user,
     )
     note = fields.Text()
+    auto_logged = fields.Boolean(
+        string="Logged from the Transfer",
+        readonly=True,
+        help="Written when a return transfer made without the Return Goods "
+        "wizard (Inventory's Return button) was validated, or filled in for a "
+        "return made before the log existed: no reason was given.",
+    )
 
     @api.depends("sale_order_id", "pos_order_id", "product_id")
     def _compute_display_name(self):
@@ -314,3 +342,180 @@ class WholesaleReturnLog(models.Model):
                 transfer=log.picking_id.name,
                 location=log.picking_id.location_id.display_name,
             )
+
+    # ------------------------------------------------------------------
+    # Returns made outside the wizard: Inventory's Return, the backfill
+    # ------------------------------------------------------------------
+    @api.model
+    def _wholesale_transfer_return_moves(self, pickings):
+        """The done moves of ``pickings`` that bring a sale order line's
+        goods back from a customer (a return of its delivery)."""
+        return pickings.move_ids.filtered(
+            lambda move: (
+                move.state == "done"
+                and move.origin_returned_move_id
+                and move.sale_line_id
+                and move.location_id.usage == "customer"
+                and move.location_dest_id.usage != "customer"
+            )
+        )
+
+    @api.model
+    def _wholesale_log_transfer_returns(self, pickings):
+        """Log the returns of sale order lines that ``pickings`` (just
+        validated) received, unless their transfer (or the transfer it is a
+        backorder of) already has a row for the product: the wizard's, waiting
+        for this validation. Never raises: the goods have been received."""
+        # the Return Goods wizard validating its own transfers logs them itself
+        pickings -= pickings.browse(WIZARD_VALIDATING.get())
+        moves = self._wholesale_transfer_return_moves(pickings.sudo())
+        if not moves:
+            return self.browse()
+        try:
+            with self.env.cr.savepoint():
+                return self._wholesale_log_moves(moves)
+        except Exception:  # the goods are received whatever happens
+            _logger.exception(
+                "Return transfers %s: their return log was not written",
+                ", ".join(pickings.mapped("name")),
+            )
+            return self.browse()
+
+    def _wholesale_log_moves(self, moves):
+        """Create the rows of ``moves`` (done customer return moves of sale
+        order lines) that have none yet; return them."""
+        moves = moves.sudo()
+        chains = {}
+        for picking in moves.picking_id:
+            chain = picking
+            while chain[-1:].backorder_id and chain[-1].backorder_id not in chain:
+                chain |= chain[-1].backorder_id
+            chains[picking] = chain
+        pickings = moves.picking_id.browse(
+            {p.id for chain in chains.values() for p in chain}
+        )
+        logged = {
+            (log.picking_id.id, log.product_id.id)
+            for log in self.sudo().search([("picking_id", "in", pickings.ids)])
+        }
+        vals_list = [
+            self._wholesale_transfer_return_vals(move)
+            for move in moves
+            if not any(
+                (picking.id, move.product_id.id) in logged
+                for picking in chains.get(move.picking_id, move.picking_id)
+            )
+        ]
+        return self.sudo().create(vals_list)
+
+    @api.model
+    def _wholesale_transfer_return_vals(self, move):
+        """A row for ``move``, a done return of a sale order line's goods from
+        its customer, valued as the Return Goods wizard values its rows."""
+        line = move.sale_line_id
+        order = line.order_id
+        company = move.company_id
+        product = move.product_id
+        pieces = move.product_uom._compute_quantity(
+            move.quantity, product.uom_id, round=False
+        )
+        unit = line.product_uom_id or product.uom_id
+        in_unit = product.uom_id._compute_quantity(pieces, unit, round=False)
+        if unit != product.uom_id and not float_is_zero(
+            in_unit - round(in_unit), precision_digits=4
+        ):
+            unit, in_unit = product.uom_id, pieces
+        ordered = line.product_uom_id._compute_quantity(
+            line.product_uom_qty, product.uom_id, round=False
+        )
+        price = line.price_subtotal / ordered if ordered else 0.0
+        value_sale = order.currency_id._convert(
+            price * pieces, company.currency_id, company, order.date_order
+        )
+        value_cost = abs(move.value) if "value" in move._fields else 0.0
+        if company.currency_id.is_zero(value_cost):
+            value_cost = product.with_company(company).standard_price * pieces
+        destination = move.location_dest_id
+        warehouse = (
+            order.warehouse_id
+            or destination.warehouse_id
+            or move.picking_type_id.warehouse_id
+        )
+        damaged = warehouse.wholesale_damaged_location_id
+        if damaged and destination.parent_path.startswith(damaged.parent_path):
+            disposition = "damaged"
+        elif destination.usage == "inventory":
+            disposition = "scrap"
+        else:
+            disposition = "stock"
+        return {
+            "date": move.date or move.picking_id.date_done or fields.Datetime.now(),
+            "company_id": company.id,
+            "channel_id": order.wholesale_channel_id.id,
+            "warehouse_id": warehouse.id,
+            "sale_order_id": order.id,
+            "sale_line_id": line.id,
+            "partner_id": order.partner_id.id,
+            "product_id": product.id,
+            "qty": pieces,
+            "uom_id": unit.id,
+            "qty_uom": in_unit,
+            "disposition": disposition,
+            "value_sale": value_sale,
+            "value_cost": value_cost,
+            "picking_id": move.picking_id.id,
+            "state": "done",
+            "user_id": self.env.user.id,
+            "auto_logged": True,
+        }
+
+    @api.model
+    def _wholesale_backfill(self):
+        """Write the rows of returns made before the log existed (or while a
+        way of returning did not log): POS refunds whose refund order has no
+        row, dated at the refund order, and done returns of sale orders'
+        deliveries whose transfer has no row for the product, dated at the
+        move. Idempotent: what has its row is left alone. Returns the rows
+        created."""
+        created = self.sudo().browse()
+        refunds = (
+            self.env["pos.order.line"]
+            .sudo()
+            .search(
+                [
+                    ("qty", "<", 0),
+                    ("refunded_orderline_id", "!=", False),
+                    ("order_id.state", "in", ["paid", "done", "invoiced"]),
+                ]
+            )
+            .order_id
+        )
+        logged = set(
+            self.sudo()
+            .search([("refund_pos_order_id", "in", refunds.ids)])
+            .refund_pos_order_id.ids
+        )
+        for refund in refunds.filtered(lambda order: order.id not in logged):
+            refund.with_company(refund.company_id)._wholesale_log_ticket_refund()
+            rows = self.sudo().search([("refund_pos_order_id", "=", refund.id)])
+            rows.write({"date": refund.date_order, "auto_logged": True})
+            created |= rows
+        moves = (
+            self.env["stock.move"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "done"),
+                    ("origin_returned_move_id", "!=", False),
+                    ("sale_line_id", "!=", False),
+                    ("location_id.usage", "=", "customer"),
+                    ("location_dest_id.usage", "!=", "customer"),
+                ],
+                order="id",
+            )
+        )
+        for company, company_moves in moves.grouped("company_id").items():
+            created |= self.with_company(company)._wholesale_log_moves(company_moves)
+        if created:
+            _logger.info("Return log: %s rows filled in", len(created))
+        return created

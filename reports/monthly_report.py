@@ -92,7 +92,7 @@ class WholesaleMonthlyReport(models.Model):
         help="Ordered: confirmed sale orders and paid POS orders of the month, "
         "as Odoo's Sales Analysis and Point of Sale Analysis count them; a POS "
         "refund lowers revenue, goods a wholesale customer sends back do not "
-        "(they are returned pieces until a credit note refunds them). "
+        "(they are returns until a credit note refunds them). "
         "Invoiced: posted customer invoices and credit notes of the month "
         "(price-only credit notes included), as Odoo's Invoicing Analysis "
         "counts them, plus the paid POS orders; a sale order's cost of goods "
@@ -117,7 +117,11 @@ class WholesaleMonthlyReport(models.Model):
     margin = fields.Monetary(string="Gross Margin", readonly=True)
     margin_percent = fields.Float(string="Margin %", readonly=True, aggregator=None)
     return_rate_value = fields.Float(
-        string="Return Rate (value) %", readonly=True, aggregator=None
+        string="Return Rate (value) %",
+        readonly=True,
+        aggregator=None,
+        help="Goods that came back in the month (Reporting > Returns), at the "
+        "price they were sold for, per 100 of gross sales.",
     )
     opening_stock_value = fields.Monetary(readonly=True)
     closing_stock_value = fields.Monetary(readonly=True)

@@ -5,22 +5,25 @@ from odoo.tools import SQL
 class WholesaleMonthlyReportReturns(models.Model):
     """Goods that came back in the month.
 
-    The return log's rows (the Return Goods wizard) give the returns by
-    reason section. A POS refund is a negative POS line (its pieces come
-    back at the counter, its value is a refund on both bases: see the sales
-    section). Goods that a wholesale customer sends back are the done return
-    moves of a sale order line, received in the month: returned pieces of the
-    order's channel. Their value leaves revenue when a credit note refunds
-    them (invoiced basis); on the ordered basis revenue keeps them, as Odoo's
-    Sales Analysis does.
+    Every figure here reads the return log (``wholesale.return.log``), which
+    every way of returning goods writes: the Return Goods wizard, a refund on
+    the POS ticket screen, Inventory's Return of a delivery. Its ``done`` rows
+    dated in the month give the returned pieces and value of each channel and
+    product (and so the return rates) and the returns by reason section.
+
+    Returns are goods; refunds are money. Revenue is lowered by refunds only,
+    exactly as Odoo's analysis reports count them (see the sales section): a
+    POS refund on both bases, a credit note on the invoiced basis. Goods that
+    a wholesale customer sends back leave revenue when a credit note refunds
+    them; on the ordered basis revenue keeps them, as Odoo's Sales Analysis
+    does.
     """
 
     _inherit = "wholesale.monthly.report"
 
     def _collect_return_log(self, start, end, warehouses):
-        """Returns by channel, reason and disposition from the return log
-        (``wholesale.return.log``: the Return Goods wizard's rows), done in
-        the month, in the report's warehouses and channels."""
+        """Returns by channel, reason and disposition from the return log,
+        done in the month, in the report's warehouses and channels."""
         warehouse = SQL("TRUE")
         if self.warehouse_ids:
             warehouse = SQL("log.warehouse_id IN %s", tuple(warehouses.ids))
@@ -51,27 +54,27 @@ class WholesaleMonthlyReportReturns(models.Model):
             if not wanted or row["channel_id"] in wanted
         ]
 
-    def _collect_customer_returns(self, sales, start, end, warehouses):
-        """Pieces that came back from wholesale customers in the month (done
-        return moves of a sale order line): informational on both bases."""
+    def _collect_returned_goods(self, sales, start, end, warehouses):
+        """Goods that came back in the month, per channel and product, from
+        the return log: pieces (``returned_qty``) and their value at sale
+        price (``returned_value``) of the ``done`` rows dated in the month, in
+        the report's warehouses. The return rates divide them by the gross
+        sales. Informational: what lowers revenue is the refund (a POS refund,
+        a credit note), counted by the sales section."""
+        warehouse = SQL("TRUE")
+        if self.warehouse_ids:
+            warehouse = SQL("log.warehouse_id IN %s", tuple(warehouses.ids))
         rows = self.env.execute_query_dict(
             SQL(
                 """
-            SELECT COALESCE(s.wholesale_channel_id, %(desk)s) AS channel_id,
-                   m.product_id,
-                   SUM(ml.quantity_product_uom) AS returned_qty
-              FROM stock_move m
-              JOIN stock_move_line ml ON ml.move_id = m.id
-              JOIN stock_location src ON src.id = m.location_id
-              JOIN stock_location dst ON dst.id = m.location_dest_id
-              JOIN sale_order_line l ON l.id = m.sale_line_id
-              JOIN sale_order s ON s.id = l.order_id
-             WHERE m.state = 'done' AND ml.state = 'done'
-               AND m.origin_returned_move_id IS NOT NULL
-               AND src.usage = 'customer'
-               AND dst.usage != 'customer'
-               AND m.company_id = %(company)s
-               AND m.date >= %(start)s AND m.date < %(end)s
+            SELECT COALESCE(log.channel_id, %(desk)s) AS channel_id,
+                   log.product_id,
+                   SUM(log.qty) AS returned_qty,
+                   SUM(log.value_sale) AS returned_value
+              FROM wholesale_return_log log
+             WHERE log.state = 'done'
+               AND log.company_id = %(company)s
+               AND log.date >= %(start)s AND log.date < %(end)s
                AND %(warehouse)s
           GROUP BY 1, 2
                 """,
@@ -79,7 +82,7 @@ class WholesaleMonthlyReportReturns(models.Model):
                 company=self.company_id.id,
                 start=start,
                 end=end,
-                warehouse=self._warehouse_sql(("s", "warehouse_id"), warehouses),
+                warehouse=warehouse,
             )
         )
         self._add_rows(sales, rows)

@@ -12,6 +12,7 @@ SALE_KEYS = (
     "gross_qty",
     "refunded_qty",
     "returned_qty",
+    "returned_value",
     "cogs",
     "uncosted_qty",
 )
@@ -26,9 +27,10 @@ class WholesaleMonthlyReportSales(models.Model):
     when empty), cost = sale_margin's ``purchase_price``; paid POS lines that
     do not settle a sale order, in their point of sale's channel, cost =
     ``total_cost`` (a line not costed yet at the month's unit cost); POS
-    refunds are negative lines. Goods that come back from a wholesale
-    customer are counted as returned pieces; their value leaves revenue
-    when a credit note refunds them (invoiced basis).
+    refunds are negative lines. Goods that come back (returns, from the
+    return log: see the returns section) do not change revenue; their value
+    leaves revenue when they are refunded: a POS refund, or a credit note
+    (invoiced basis).
 
     The invoiced basis is Odoo's Invoicing Analysis: posted customer
     invoices and credit notes dated in the month (POS invoices excepted: the
@@ -66,7 +68,7 @@ class WholesaleMonthlyReportSales(models.Model):
         else:
             self._collect_sale_orders(sales, start, end, warehouses)
             self._collect_pos(sales, start, end, warehouses, paying, False)
-        self._collect_customer_returns(sales, start, end, warehouses)
+        self._collect_returned_goods(sales, start, end, warehouses)
         return sales
 
     def _add_rows(self, sales, rows):
@@ -168,7 +170,6 @@ class WholesaleMonthlyReportSales(models.Model):
                        AS refunded_value,
                    SUM(CASE WHEN l.qty > 0 THEN l.qty ELSE 0 END) AS gross_qty,
                    SUM(CASE WHEN l.qty < 0 THEN -l.qty ELSE 0 END) AS refunded_qty,
-                   SUM(CASE WHEN l.qty < 0 THEN -l.qty ELSE 0 END) AS returned_qty,
                    SUM(CASE WHEN l.is_total_cost_computed
                             THEN l.total_cost / %(rate)s ELSE 0 END) AS cogs,
                    SUM(CASE WHEN l.is_total_cost_computed
@@ -361,13 +362,28 @@ class WholesaleMonthlyReportSales(models.Model):
         qty_sold = gross_qty - vals.get("refunded_qty", 0.0)
         return {
             "gross_revenue": gross_revenue,
-            "returned_value": refunded,
+            "refunded_value": refunded,
             "revenue": revenue,
             "cogs": cogs,
             "margin": revenue - cogs,
             "gross_qty": gross_qty,
             "returned_qty": vals.get("returned_qty", 0.0),
+            "returned_value": vals.get("returned_value", 0.0),
             "qty_sold": qty_sold,
+        }
+
+    def _return_rates(self, figures):
+        """Goods returned (the return log) per 100 sold, by value at sale
+        price and by pieces, against the gross sales."""
+        return {
+            "return_rate_value": 100.0
+            * figures["returned_value"]
+            / figures["gross_revenue"]
+            if figures["gross_revenue"]
+            else 0.0,
+            "return_rate_qty": 100.0 * figures["returned_qty"] / figures["gross_qty"]
+            if figures["gross_qty"]
+            else 0.0,
         }
 
     def _prepare_line_vals(self, sales, info):
@@ -380,6 +396,7 @@ class WholesaleMonthlyReportSales(models.Model):
                 {
                     **self._section_vals(),
                     **figures,
+                    **self._return_rates(figures),
                     "channel_id": channel_id,
                     "product_id": pid,
                     "categ_id": categ_id,
@@ -407,6 +424,7 @@ class WholesaleMonthlyReportSales(models.Model):
                 key: sum(vals[key] for vals in lines)
                 for key in (
                     "gross_revenue",
+                    "refunded_value",
                     "returned_value",
                     "revenue",
                     "cogs",
@@ -426,14 +444,7 @@ class WholesaleMonthlyReportSales(models.Model):
                     "margin_percent": 100.0 * row["margin"] / row["revenue"]
                     if row["revenue"]
                     else 0.0,
-                    "return_rate_value": 100.0
-                    * row["returned_value"]
-                    / row["gross_revenue"]
-                    if row["gross_revenue"]
-                    else 0.0,
-                    "return_rate_qty": 100.0 * row["returned_qty"] / row["gross_qty"]
-                    if row["gross_qty"]
-                    else 0.0,
+                    **self._return_rates(row),
                 }
             )
             if channel is False:

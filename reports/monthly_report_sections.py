@@ -53,9 +53,16 @@ class WholesaleMonthlyReportSummary(models.Model):
     is_total = fields.Boolean()
     channel_label = fields.Char(string="Channel Name", compute="_compute_channel_label")
     gross_revenue = fields.Monetary(string="Gross Sales")
-    returned_value = fields.Monetary(
+    refunded_value = fields.Monetary(
         string="Refunds",
-        help="POS refunds; on the invoiced basis, credit notes as well.",
+        help="Money given back, which lowers revenue: POS refunds; on the "
+        "invoiced basis, credit notes as well.",
+    )
+    returned_value = fields.Monetary(
+        string="Returns (value)",
+        help="Goods that came back in the month (Reporting > Returns), at the "
+        "price they were sold for. They do not change revenue: the refund "
+        "does.",
     )
     revenue = fields.Monetary(string="Revenue")
     cogs = fields.Monetary(string="Cost of Goods Sold")
@@ -64,13 +71,21 @@ class WholesaleMonthlyReportSummary(models.Model):
     gross_qty = fields.Float(string="Pieces Sold (gross)")
     returned_qty = fields.Float(
         string="Pieces Returned",
-        help="Pieces that came back from customers: at the POS counter, or on "
-        "a wholesale return that was received.",
+        help="Pieces that came back from customers in the month, however they "
+        "were returned (Reporting > Returns).",
     )
     qty_sold = fields.Float(string="Pieces Sold")
     qty_cartons = fields.Integer(string="Whole Cartons Sold")
-    return_rate_value = fields.Float(string="Return Rate (value) %", aggregator=None)
-    return_rate_qty = fields.Float(string="Return Rate (units) %", aggregator=None)
+    return_rate_value = fields.Float(
+        string="Return Rate (value) %",
+        aggregator=None,
+        help="Returns (value) per 100 of gross sales.",
+    )
+    return_rate_qty = fields.Float(
+        string="Return Rate (units) %",
+        aggregator=None,
+        help="Pieces returned per 100 pieces sold (gross).",
+    )
     avg_stock_value = fields.Monetary(
         string="Average Stock Value",
         aggregator=None,
@@ -108,7 +123,17 @@ class WholesaleMonthlyReportLine(models.Model):
     product_id = fields.Many2one("product.product", required=True)
     categ_id = fields.Many2one("product.category", string="Product Category")
     gross_revenue = fields.Monetary(string="Gross Sales")
-    returned_value = fields.Monetary(string="Refunds")
+    refunded_value = fields.Monetary(
+        string="Refunds",
+        help="Money given back, which lowers revenue: POS refunds; on the "
+        "invoiced basis, credit notes as well.",
+    )
+    returned_value = fields.Monetary(
+        string="Returns (value)",
+        help="Goods that came back in the month (Reporting > Returns), at the "
+        "price they were sold for. They do not change revenue: the refund "
+        "does.",
+    )
     revenue = fields.Monetary()
     cogs = fields.Monetary(string="Cost of Goods Sold")
     margin = fields.Monetary(string="Gross Margin")
@@ -116,8 +141,22 @@ class WholesaleMonthlyReportLine(models.Model):
         string="Margin %", compute="_compute_margin_percent", aggregator=None
     )
     gross_qty = fields.Float(string="Pieces Sold (gross)")
-    returned_qty = fields.Float(string="Pieces Returned")
+    returned_qty = fields.Float(
+        string="Pieces Returned",
+        help="Pieces that came back from customers in the month, however they "
+        "were returned (Reporting > Returns).",
+    )
     qty_sold = fields.Float(string="Pieces Sold")
+    return_rate_value = fields.Float(
+        string="Return Rate (value) %",
+        aggregator=None,
+        help="Returns (value) per 100 of gross sales.",
+    )
+    return_rate_qty = fields.Float(
+        string="Return Rate (units) %",
+        aggregator=None,
+        help="Pieces returned per 100 pieces sold (gross).",
+    )
     qty_cartons = fields.Integer(string="Whole Cartons")
     qty_loose = fields.Float(string="Loose Pieces")
     cartons_label = fields.Char(string="Cartons Sold", compute="_compute_cartons_label")

@@ -71,9 +71,7 @@ class MonthlyReportXlsx(models.AbstractModel):
         if not report.product_ids.filtered("top_rank"):
             messages[_("Top Movers")] = _("No stocked product was sold in this month.")
         if not report.return_ids:
-            messages[_("Returns by Reason")] = _(
-                "No goods came back through Return Goods in this month."
-            )
+            messages[_("Returns by Reason")] = _("No goods came back in this month.")
         if not report.adjustment_ids:
             messages[_("Reconciliation")] = _(
                 "No inventory count was applied in this month in these "
@@ -95,6 +93,7 @@ class MonthlyReportXlsx(models.AbstractModel):
             (_("Pieces Sold"), "qty", 12),
             (_("Whole Cartons Sold"), "int", 12),
             (_("Pieces Returned"), "qty", 12),
+            (_("Returns (value)"), "money", 12),
             (_("Return Rate (value) %"), "percent", 12),
             (_("Return Rate (units) %"), "percent", 12),
             (_("Average Stock Value"), "money", 14),
@@ -104,7 +103,7 @@ class MonthlyReportXlsx(models.AbstractModel):
             [
                 row.channel_label,
                 row.gross_revenue,
-                row.returned_value,
+                row.refunded_value,
                 row.revenue,
                 row.cogs,
                 row.margin,
@@ -112,6 +111,7 @@ class MonthlyReportXlsx(models.AbstractModel):
                 row.qty_sold,
                 row.qty_cartons,
                 row.returned_qty,
+                row.returned_value,
                 row.return_rate_value,
                 row.return_rate_qty,
                 row.avg_stock_value if row.is_total else None,
@@ -137,6 +137,19 @@ class MonthlyReportXlsx(models.AbstractModel):
             [_("Difference"), None, None, report.check_difference]
             + [None] * (len(summary_cols) - 4)
         )
+        summary_rows.append([None] * len(summary_cols))
+        summary_rows.append(
+            [
+                _(
+                    "Refunds: money given back (POS refunds; on the invoiced "
+                    "basis, credit notes), which lowers revenue. Returns: goods "
+                    "that came back in the month, however they were returned, "
+                    "at the price they were sold for; the return rates compare "
+                    "them with the gross sales."
+                )
+            ]
+            + [None] * (len(summary_cols) - 1)
+        )
         line_cols = [
             (_("Channel"), "text", 12),
             (_("Internal Reference"), "text", 14),
@@ -152,6 +165,9 @@ class MonthlyReportXlsx(models.AbstractModel):
             (_("Whole Cartons"), "int", 11),
             (_("Loose Pieces"), "qty", 11),
             (_("Pieces Returned"), "qty", 11),
+            (_("Returns (value)"), "money", 12),
+            (_("Return Rate (value) %"), "percent", 11),
+            (_("Return Rate (units) %"), "percent", 11),
         ]
         lines = report.line_ids
         lines.product_id.fetch(["default_code", "display_name"])
@@ -162,7 +178,7 @@ class MonthlyReportXlsx(models.AbstractModel):
                 line.product_id.display_name,
                 line.categ_id.display_name or "",
                 line.gross_revenue,
-                line.returned_value,
+                line.refunded_value,
                 line.revenue,
                 line.cogs,
                 line.margin,
@@ -171,6 +187,9 @@ class MonthlyReportXlsx(models.AbstractModel):
                 line.qty_cartons,
                 line.qty_loose,
                 line.returned_qty,
+                line.returned_value,
+                line.return_rate_value,
+                line.return_rate_qty,
             ]
             for line in lines
         ]

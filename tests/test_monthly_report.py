@@ -265,14 +265,16 @@ class TestMonthlyReport(TestPoSCommon):
         self.assertEqual(set(rows), {desk, counter, "total"})
         self.assertEqual(report.summary_ids[-1], rows["total"])
         # the desk, ordered basis: SO1 2 x 264 (cost 2 x 12 x 15), SO2 800 EUR
-        # / 2 (cost 10 x 30). The 6 kettles that came back are returned pieces;
-        # no credit note refunded them, so revenue keeps them.
+        # / 2 (cost 10 x 30). The 6 kettles that came back (Inventory's Return:
+        # a row of the return log, at 264 / 12 = 22 a piece) are returns; no
+        # credit note refunded them, so revenue keeps them.
         self.assertRecordValues(
             rows[desk],
             [
                 {
                     "gross_revenue": 528 + 400,
-                    "returned_value": 0,
+                    "refunded_value": 0,
+                    "returned_value": 6 * 22,
                     "revenue": 928,
                     "cogs": 360 + 300,
                     "margin": 928 - 660,
@@ -284,12 +286,14 @@ class TestMonthlyReport(TestPoSCommon):
             ],
         )
         self.assertAlmostEqual(rows[desk].return_rate_qty, 100 * 6 / 34)
+        self.assertAlmostEqual(rows[desk].return_rate_value, 100 * 132 / 928)
         # the counter: 5 x 25 + 2 x 40, 3 x 25, refund 1 x 25
         self.assertRecordValues(
             rows[counter],
             [
                 {
                     "gross_revenue": 205 + 75,
+                    "refunded_value": 25,
                     "returned_value": 25,
                     "revenue": 255,
                     "cogs": 135 + 45 - 15,
@@ -306,7 +310,7 @@ class TestMonthlyReport(TestPoSCommon):
         self.assertAlmostEqual(total.cogs, 825)
         self.assertAlmostEqual(total.margin, 358)
         self.assertAlmostEqual(report.margin_percent, 100 * 358 / 1183)
-        self.assertAlmostEqual(total.return_rate_value, 100 * 25 / 1208)
+        self.assertAlmostEqual(total.return_rate_value, 100 * (132 + 25) / 1208)
         self.assertAlmostEqual(total.return_rate_qty, 100 * 7 / 44)
         # time-weighted stock over March, valued at March's cost
         kettle_avg = 100 + (
@@ -389,11 +393,19 @@ class TestMonthlyReport(TestPoSCommon):
         self.assertFalse(report.opening_load_value)
         lines = report.line_ids.filtered(lambda l: l.product_id == self.kettle)
         self.assertEqual(lines.channel_id, desk | counter)
-        # returns by reason: the ticket-screen refund of 1 kettle (no reason
-        # asked there); the wholesale return went through core's wizard only
+        # returns by reason: the 6 kettles returned with Inventory's Return
+        # and the ticket-screen refund of 1 kettle (no reason asked by either)
         self.assertRecordValues(
             report.return_ids,
             [
+                {
+                    "channel_id": desk.id,
+                    "reason_id": False,
+                    "disposition": "stock",
+                    "returns": 1,
+                    "qty": 6,
+                    "value_sale": 132,
+                },
                 {
                     "channel_id": counter.id,
                     "reason_id": False,
@@ -401,7 +413,7 @@ class TestMonthlyReport(TestPoSCommon):
                     "returns": 1,
                     "qty": 1,
                     "value_sale": 25,
-                }
+                },
             ],
         )
 
@@ -532,7 +544,9 @@ class TestMonthlyReport(TestPoSCommon):
         counter = self.config._wholesale_channel()
         # SO1 invoiced 528, the credit note takes 10 off; SO2 is not invoiced
         self.assertAlmostEqual(rows[desk].gross_revenue, 528)
-        self.assertAlmostEqual(rows[desk].returned_value, 10)
+        self.assertAlmostEqual(rows[desk].refunded_value, 10)
+        # the 6 kettles that came back are returns on both bases
+        self.assertAlmostEqual(rows[desk].returned_value, 6 * 22)
         self.assertAlmostEqual(rows[desk].revenue, 518)
         # cost of goods = the values recorded on the month's moves to and from
         # the desk's customers: 24 kettles and 10 fans out, 6 kettles back

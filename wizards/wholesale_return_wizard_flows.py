@@ -6,6 +6,7 @@ from odoo.fields import Command
 from odoo.tools import float_compare
 
 from ..models.pos_order import WIZARD_REFUND
+from ..models.wholesale_return_log import WIZARD_VALIDATING
 from ..models.wholesale_stock_pool import server_mark
 
 PIECE_DIGITS = 4
@@ -113,7 +114,8 @@ class WholesaleReturnWizard(models.TransientModel):
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty
         picking.move_ids.picked = True
-        picking.button_validate()
+        with server_mark(WIZARD_VALIDATING, tuple(picking.ids)):
+            picking.button_validate()
         if picking.state != "done":
             raise UserError(
                 self.env._(
