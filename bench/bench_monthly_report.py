@@ -169,6 +169,7 @@ SECTIONS = {
         "currency_id",
         "channel",
         "product_id",
+        "refunded_value",
         "returned_value",
         "revenue",
         "cogs",

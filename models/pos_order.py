@@ -360,18 +360,21 @@ class PosOrder(models.Model):
             return  # a replayed sync
         rate = self.currency_rate or 1.0
         config = self.config_id
-        # A reason of another company (a forged or stale POS) is no reason.
-        reason = self.wholesale_return_reason_id
-        if reason.company_id and reason.company_id != self.company_id:
-            reason = reason.browse()
         try:
+            # read as the system: a cashier's rights never drop a paid refund
+            reason = self.sudo().wholesale_return_reason_id
+            if reason.company_id and reason.company_id != self.company_id:
+                reason = reason.browse()  # another company's: no reason
+            channel = config._wholesale_channel()
             with self.env.cr.savepoint():
                 logs.create(
                     [
                         {
                             "date": self.date_order,
                             "company_id": self.company_id.id,
-                            "channel_id": config._wholesale_channel().id,
+                            "channel_id": self._wholesale_return_channel(
+                                line.refunded_orderline_id, channel
+                            ).id,
                             "warehouse_id": config.picking_type_id.warehouse_id.id,
                             "pos_order_id": line.refunded_orderline_id.order_id.id,
                             "pos_line_id": line.refunded_orderline_id.id,
@@ -400,6 +403,32 @@ class PosOrder(models.Model):
             _logger.exception(
                 "POS refund %s: its return log was not written", self.name
             )
+
+    @api.model
+    def _wholesale_return_channel(self, sold_line, pos_channel):
+        """The channel the return of a sold POS line counts in: the sale
+        order's when the line settled one (pos_sale: the monthly report counts
+        that sale in the order's channel), else the POS's."""
+        order = sold_line.sudo().sale_order_line_id.order_id
+        return order.wholesale_channel_id or pos_channel
+
+    @api.model
+    def _process_order(self, order, existing_order):
+        """A refund's return reason is only a label: an unknown one (deleted
+        since the POS loaded it) or another company's is dropped, never a
+        reason to refuse an order paid at the counter."""
+        reason_id = order.get("wholesale_return_reason_id")
+        if reason_id:
+            # existence and company only; the reason's content is never read
+            Reason = self.env["wholesale.return.reason"].sudo()
+            reason = Reason.browse(reason_id if isinstance(reason_id, int) else [])
+            session = self.env["pos.session"].sudo().browse(order.get("session_id"))
+            company = session.config_id.company_id
+            if not reason.exists() or (
+                reason.company_id and reason.company_id != company
+            ):
+                order["wholesale_return_reason_id"] = False
+        return super()._process_order(order, existing_order)
 
     @api.model
     def _wholesale_log_unit(self, line):

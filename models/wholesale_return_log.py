@@ -3,7 +3,7 @@ from collections import defaultdict
 from contextvars import ContextVar
 
 from odoo import api, fields, models
-from odoo.tools import float_is_zero
+from odoo.tools import SQL, float_is_zero, split_every
 
 PIECE_DIGITS = 4
 
@@ -28,11 +28,10 @@ class WholesaleReturnLog(models.Model):
       its transfer is validated (``_wholesale_log_transfer_returns``, called
       by ``stock.picking._action_done``): no reason was asked.
 
-    The wizard validates its transfer before it writes its rows, so the
-    validation logs the transfer first; the wizard's rows then replace that
-    row (``create``): this holds whichever comes first, and needs no mark a
-    client could send. Databases older than the log are filled in by
-    ``_wholesale_backfill`` (the 19.0.1.3.0 migration).
+    The wizard validates its own transfers under a server-side mark
+    (``WIZARD_VALIDATING``) and writes their rows itself, with the reason.
+    Databases older than the log are filled in by ``_wholesale_backfill``
+    (the 19.0.1.3.0 migration).
 
     A row is ``waiting`` while its return transfer waits for the
     warehouse's scan (Settings: returns wait for a warehouse scan) and
@@ -230,6 +229,8 @@ class WholesaleReturnLog(models.Model):
             try:
                 with self.env.cr.savepoint():
                     received = picking_logs._wholesale_match_received(picking)
+                    # the goods came back now: the month that counts them
+                    received.date = picking.date_done or fields.Datetime.now()
                     received._wholesale_finish()
             except Exception as error:  # reported below, never blocks the goods
                 _logger.exception("Could not complete the returns of %s", picking.name)
@@ -256,16 +257,16 @@ class WholesaleReturnLog(models.Model):
             .search([("backorder_id", "=", picking.id)], limit=1)
         )
         complete = self.filtered(lambda log: not log.sale_line_id)
-        for product, logs in (
-            self.filtered("sale_line_id").grouped("product_id").items()
+        for sale_line, logs in (
+            self.filtered("sale_line_id").grouped("sale_line_id").items()
         ):
             received = sum(
                 done_moves.filtered(
-                    lambda m, p=product: m.product_id == p
+                    lambda m, sl=sale_line: m.sale_line_id == sl
                 ).move_line_ids.mapped("quantity_product_uom")
             )
             waits = backorder.move_ids.filtered(
-                lambda m, p=product: m.product_id == p and m.state != "cancel"
+                lambda m, sl=sale_line: m.sale_line_id == sl and m.state != "cancel"
             )
             for log in logs.sorted("id"):
                 take = min(log.qty, max(received, 0.0))
@@ -394,16 +395,25 @@ class WholesaleReturnLog(models.Model):
         pickings = moves.picking_id.browse(
             {p.id for chain in chains.values() for p in chain}
         )
-        logged = {
+        rows = self.sudo().search([("picking_id", "in", pickings.ids)])
+        # a transfer's own rows, whoever wrote them; a parent transfer's only
+        # if the wizard wrote them (for the whole return, before its rows
+        # followed the backorder): a parent's automatic rows logged what the
+        # parent received, not what its backorder receives
+        logged = {(log.picking_id.id, log.product_id.id) for log in rows}
+        by_wizard = {
             (log.picking_id.id, log.product_id.id)
-            for log in self.sudo().search([("picking_id", "in", pickings.ids)])
+            for log in rows
+            if not log.auto_logged
         }
         vals_list = [
             self._wholesale_transfer_return_vals(move)
             for move in moves
-            if not any(
-                (picking.id, move.product_id.id) in logged
+            if (move.picking_id.id, move.product_id.id) not in logged
+            and not any(
+                (picking.id, move.product_id.id) in by_wizard
                 for picking in chains.get(move.picking_id, move.picking_id)
+                - move.picking_id
             )
         ]
         return self.sudo().create(vals_list)
@@ -470,52 +480,72 @@ class WholesaleReturnLog(models.Model):
         }
 
     @api.model
-    def _wholesale_backfill(self):
+    def _wholesale_backfill(self, chunk=500):
         """Write the rows of returns made before the log existed (or while a
         way of returning did not log): POS refunds whose refund order has no
         row, dated at the refund order, and done returns of sale orders'
         deliveries whose transfer has no row for the product, dated at the
-        move. Idempotent: what has its row is left alone. Returns the rows
-        created."""
-        created = self.sudo().browse()
-        refunds = (
-            self.env["pos.order.line"]
-            .sudo()
-            .search(
-                [
-                    ("qty", "<", 0),
-                    ("refunded_orderline_id", "!=", False),
-                    ("order_id.state", "in", ["paid", "done", "invoiced"]),
-                ]
+        move. Idempotent: what has its row is left alone. Works by chunks of
+        ``chunk`` records, the cache emptied between them (a migration on
+        years of history). Returns the number of rows created."""
+        Log = self.sudo()
+        before = Log.search_count([])
+        self.env.flush_all()
+        refund_ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+            SELECT DISTINCT o.id
+              FROM pos_order o
+              JOIN pos_order_line l ON l.order_id = o.id
+             WHERE l.qty < 0 AND l.refunded_orderline_id IS NOT NULL
+               AND o.state IN ('paid', 'done', 'invoiced')
+               AND NOT EXISTS (SELECT 1 FROM wholesale_return_log r
+                                WHERE r.refund_pos_order_id = o.id)
+          ORDER BY o.id
+                    """
+                )
             )
-            .order_id
-        )
-        logged = set(
-            self.sudo()
-            .search([("refund_pos_order_id", "in", refunds.ids)])
-            .refund_pos_order_id.ids
-        )
-        for refund in refunds.filtered(lambda order: order.id not in logged):
-            refund.with_company(refund.company_id)._wholesale_log_ticket_refund()
-            rows = self.sudo().search([("refund_pos_order_id", "=", refund.id)])
-            rows.write({"date": refund.date_order, "auto_logged": True})
-            created |= rows
-        moves = (
-            self.env["stock.move"]
-            .sudo()
-            .search(
-                [
-                    ("state", "=", "done"),
-                    ("origin_returned_move_id", "!=", False),
-                    ("sale_line_id", "!=", False),
-                    ("location_id.usage", "=", "customer"),
-                    ("location_dest_id.usage", "!=", "customer"),
-                ],
-                order="id",
+        ]
+        PosOrder = self.env["pos.order"].sudo()
+        for ids in split_every(chunk, refund_ids):
+            for refund in PosOrder.browse(ids):
+                refund.with_company(refund.company_id)._wholesale_log_ticket_refund()
+            Log.search([("refund_pos_order_id", "in", list(ids))]).write(
+                {"auto_logged": True}
             )
-        )
-        for company, company_moves in moves.grouped("company_id").items():
-            created |= self.with_company(company)._wholesale_log_moves(company_moves)
+            self.env.flush_all()
+            self.env.invalidate_all()
+        move_ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+            SELECT m.id
+              FROM stock_move m
+              JOIN stock_location src ON src.id = m.location_id
+              JOIN stock_location dst ON dst.id = m.location_dest_id
+             WHERE m.state = 'done'
+               AND m.origin_returned_move_id IS NOT NULL
+               AND m.sale_line_id IS NOT NULL
+               AND src.usage = 'customer' AND dst.usage != 'customer'
+               AND NOT EXISTS (SELECT 1 FROM wholesale_return_log r
+                                WHERE r.picking_id = m.picking_id
+                                  AND r.product_id = m.product_id)
+          ORDER BY m.id
+                    """
+                )
+            )
+        ]
+        Move = self.env["stock.move"].sudo()
+        for ids in split_every(chunk, move_ids):
+            moves = Move.browse(ids)
+            for company, company_moves in moves.grouped("company_id").items():
+                self.with_company(company)._wholesale_log_moves(company_moves)
+            self.env.flush_all()
+            self.env.invalidate_all()
+        created = Log.search_count([]) - before
         if created:
-            _logger.info("Return log: %s rows filled in", len(created))
+            _logger.info("Return log: %s rows filled in", created)
         return created

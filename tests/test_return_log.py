@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import WholesalePoolCommon
 
@@ -227,6 +227,43 @@ class TestReturnLog(WholesalePoolCommon):
         )
         self.assertEqual(self.Log.search_count([("sale_order_id", "=", order.id)]), 2)
 
+    def test_core_return_received_in_two_parts_is_logged_in_two_rows(self):
+        """Inventory's Return of 30 pieces received 10 now (a backorder for
+        the rest), 20 later: a row of 10 on the transfer, one of 20 on its
+        backorder, each dated when its goods came."""
+        order = self._wholesale_order(3)
+        delivery = order.picking_ids
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=delivery.id, active_model="stock.picking")
+            .create({})
+        )
+        wizard.product_return_moves.quantity = 30
+        picking = self.env["stock.picking"].browse(
+            wizard.action_create_returns()["res_id"]
+        )
+        picking = picking.with_user(self.storekeeper)
+        picking.move_ids.quantity = 10
+        picking.move_ids.picked = True
+        action = picking.button_validate()
+        Form(
+            self.env[action["res_model"]]
+            .with_user(self.storekeeper)
+            .with_context(action["context"])
+        ).save().process()
+        backorder = picking.backorder_ids
+        self.assertEqual(len(backorder), 1)
+        self._validate(backorder.with_user(self.storekeeper))
+        logs = self.Log.search([("sale_order_id", "=", order.id)]).sorted("id")
+        self.assertRecordValues(
+            logs,
+            [
+                {"picking_id": picking.id, "qty": 10, "auto_logged": True},
+                {"picking_id": backorder.id, "qty": 20, "auto_logged": True},
+            ],
+        )
+        self.assertEqual(logs[1].date, backorder.move_ids.date)
+
     def test_wizard_return_is_logged_once(self):
         order = self._wholesale_order(3)
         logs = self._wizard_return(order, 1, self.carton, "damaged")
@@ -409,7 +446,16 @@ class TestReturnLog(WholesalePoolCommon):
         missing.sudo().unlink()
         # a database from before the log: refunds back-dated
         refund.date_order = fields.Datetime.now() - timedelta(days=3)
-        created = self.Log._wholesale_backfill()
+        # (chunks of one record: the cache emptied between them)
+        self.assertEqual(self.Log._wholesale_backfill(chunk=1), 2)
+        created = self.Log.search(
+            [
+                "|",
+                ("refund_pos_order_id", "=", refund.id),
+                ("picking_id", "=", picking.id),
+                ("auto_logged", "=", True),
+            ]
+        )
         self.assertEqual(len(created), 2)
         got = created.sorted(lambda log: bool(log.refund_pos_order_id), reverse=True)
         self.assertRecordValues(
@@ -439,7 +485,7 @@ class TestReturnLog(WholesalePoolCommon):
         self.assertCountEqual(fresh, expected)
         # the wizard's row is left alone, and a second run writes nothing
         self.assertTrue(wizard_log.exists())
-        self.assertFalse(self.Log._wholesale_backfill())
+        self.assertEqual(self.Log._wholesale_backfill(), 0)
         self.assertEqual(
             self.Log.search_count([("company_id", "=", self.company.id)]), 3
         )

@@ -540,6 +540,7 @@ class TestReturns(WholesalePoolCommon):
         self.assertEqual(picking.state, "done")
         self.assertEqual(self._free_in_stock(), 52)
         self.assertEqual(log.state, "done")
+        self.assertEqual(log.date, picking.date_done, "the day the goods came")
         credit_note = order.invoice_ids - invoice
         self.assertRecordValues(
             credit_note,
@@ -832,6 +833,8 @@ class TestReturns(WholesalePoolCommon):
                     "reason_id": self.reason_damaged.id,
                     "state": "done",
                     "value_sale": 240.0,
+                    # counted where the report counts the sale: the order's
+                    "channel_id": order.wholesale_channel_id.id,
                 }
             ],
         )
@@ -939,3 +942,41 @@ class TestReturns(WholesalePoolCommon):
         # the carton that never came may still come back
         wizard = self._wizard(self.salesperson, sale_order_id=order.id)
         self.assertEqual(wizard.line_ids.returnable_qty, 48)
+
+    def test_ticket_refund_reasons_never_refuse_a_paid_refund(self):
+        """A refund synced with a reason the POS still had cached but that
+        was deleted since, or another company's, is taken without it; a valid
+        one is written to the log. The cashier syncs, offline or not."""
+        order = self._pos_sale(5)
+        other_company = self.env["res.company"].create({"name": "WR Ret Other Co"})
+        foreign = self.env["wholesale.return.reason"].create(
+            {"name": "WR Foreign", "company_id": other_company.id}
+        )
+        deleted = self.env["wholesale.return.reason"].create({"name": "WR Gone"})
+        gone_id = deleted.id
+        deleted.unlink()
+        for reason_id, expected in (
+            (gone_id, False),
+            (foreign.id, False),
+            ("not an id", False),
+            (self.reason_damaged.id, self.reason_damaged.id),
+        ):
+            data = self.create_ui_order_data(
+                [
+                    {
+                        "product": self.product,
+                        "quantity": -1,
+                        "refunded_orderline_id": order.lines.id,
+                    }
+                ],
+                {"is_refund": True, "wholesale_return_reason_id": reason_id},
+            )
+            refund = self.env["pos.order"].with_user(self.cashier).sync_from_ui([data])
+            refund = self.env["pos.order"].search([("uuid", "=", data["uuid"])])
+            self.assertEqual(refund.state, "paid", reason_id)
+            log = self.env["wholesale.return.log"].search(
+                [("refund_pos_order_id", "=", refund.id)]
+            )
+            self.assertRecordValues(log, [{"qty": 1, "reason_id": expected}])
+        self.assertEqual(order.lines.refunded_qty, 4)
+        self.assertEqual(self._free_in_stock(), 99)

@@ -357,7 +357,9 @@ class WholesaleReturnWizard(models.TransientModel):
             pos_line = line.pos_line_id
             price = pos_line.price_subtotal / pos_line.qty if pos_line.qty else 0.0
             currency, date = order.currency_id, order.date_order
-            channel = order.config_id._wholesale_channel()
+            channel = order._wholesale_return_channel(
+                pos_line, order.config_id._wholesale_channel()
+            )
             cost = None
             if pos_line.is_total_cost_computed and pos_line.qty:
                 cost = pos_line.total_cost / pos_line.qty

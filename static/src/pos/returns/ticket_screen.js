@@ -51,40 +51,46 @@ patch(TicketScreen.prototype, {
         }
         const cartons = Math.abs(parseFloat(buffer));
         const qty = cartons * pieces;
-        if (qty > refundablePieces + 1e-6 || Math.abs(qty - Math.round(qty)) > 1e-6) {
+        const unitName = line.wholesale_uom_id.name;
+        let problem = "";
+        if (!Number.isInteger(cartons)) {
+            problem = _t(
+                "This line is refunded in whole units (%(unit)s). Loose pieces out of a carton are returned with Return Goods in the back office.",
+                { unit: unitName }
+            );
+        } else if (qty > refundablePieces + 1e-6) {
+            problem = _t(
+                "%(requested)s is more than can be refunded on this line: %(refundable)s.",
+                {
+                    requested: `${cartons} × ${unitName}`,
+                    refundable: this.wholesaleRefundQtyLabel(line, refundablePieces),
+                }
+            );
+        }
+        if (problem) {
             this.numberBuffer.reset();
-            this.dialog.add(AlertDialog, {
-                title: _t("Maximum Exceeded"),
-                body: _t(
-                    "%(requested)s is more than can be refunded on this line: %(refundable)s. Loose pieces out of a carton are returned with Return Goods in the back office.",
-                    {
-                        requested: `${cartons} × ${line.wholesale_uom_id.name}`,
-                        refundable: this.wholesaleRefundQtyLabel(line, refundablePieces),
-                    }
-                ),
-            });
+            const title = Number.isInteger(cartons)
+                ? _t("Maximum Exceeded")
+                : _t("Whole units only");
+            this.dialog.add(AlertDialog, { title, body: problem });
             return;
         }
-        toRefundDetail.qty = Math.round(qty);
+        toRefundDetail.qty = qty;
     },
 
-    async onDoRefund() {
-        const order = this.getSelectedOrder();
-        const reasonId = order?.uiState?.wholesaleReturnReasonId;
-        await super.onDoRefund(...arguments);
-        const destination = this.pos.getOrder();
-        if (!order || !destination || destination === order || !destination.is_refund) {
-            return;
-        }
-        for (const line of destination.lines) {
+    /** Core's hook for what a refund adds (a reason, say), with both orders. */
+    async addAdditionalRefundInfo(order, destinationOrder) {
+        await super.addAdditionalRefundInfo(...arguments);
+        for (const line of destinationOrder.lines) {
             const unit = line.refunded_orderline_id?.wholesale_uom_id;
             if (unit && !line.wholesale_uom_id) {
                 line.wholesale_uom_id = unit;
             }
         }
+        const reasonId = order.uiState?.wholesaleReturnReasonId;
         const reason = reasonId && this.pos.models["wholesale.return.reason"].get(reasonId);
         if (reason) {
-            destination.wholesale_return_reason_id = reason;
+            destinationOrder.wholesale_return_reason_id = reason;
         }
     },
 });
