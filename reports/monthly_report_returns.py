@@ -21,12 +21,16 @@ class WholesaleMonthlyReportReturns(models.Model):
 
     _inherit = "wholesale.monthly.report"
 
+    def _return_log_warehouse_sql(self, warehouses):
+        """The report's warehouses, on the return log's rows (``log``)."""
+        if not self.warehouse_ids:
+            return SQL("TRUE")
+        return SQL("log.warehouse_id IN %s", tuple(warehouses.ids))
+
     def _collect_return_log(self, start, end, warehouses):
         """Returns by channel, reason and disposition from the return log,
         done in the month, in the report's warehouses and channels."""
-        warehouse = SQL("TRUE")
-        if self.warehouse_ids:
-            warehouse = SQL("log.warehouse_id IN %s", tuple(warehouses.ids))
+        warehouse = self._return_log_warehouse_sql(warehouses)
         rows = self.env.execute_query_dict(
             SQL(
                 """
@@ -61,9 +65,7 @@ class WholesaleMonthlyReportReturns(models.Model):
         the report's warehouses. The return rates divide them by the gross
         sales. Informational: what lowers revenue is the refund (a POS refund,
         a credit note), counted by the sales section."""
-        warehouse = SQL("TRUE")
-        if self.warehouse_ids:
-            warehouse = SQL("log.warehouse_id IN %s", tuple(warehouses.ids))
+        warehouse = self._return_log_warehouse_sql(warehouses)
         rows = self.env.execute_query_dict(
             SQL(
                 """
