@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Upgrade from 19.0.1.0.0 with ``odoo-bin -u``, as an administrator would
-(through 19.0.1.1.0's and 19.0.1.2.0's migrations).
+(through 19.0.1.1.0's, 19.0.1.2.0's and 19.0.1.3.0's migrations).
 
 Run by ``scripts/wr.py test`` as ``python3 this.py <odoo options> -d <db>``. On a
 copy of the test database (``<db>_upgrade``, dropped at the end):
@@ -15,11 +15,13 @@ copy of the test database (``<db>_upgrade``, dropped at the end):
    and the "refuse" warehouse still refuses a POS sale beyond its free stock;
    the sale orders are the wholesale desk's, a monthly report that covered
    "wholesale" or "retail" covers the desk or the points of sale, back in
-   draft without its old rows, and the monthly mail runs at noon UTC.
+   draft without its old rows, and the monthly mail runs at noon UTC; a
+   delivery returned before the return log existed has its row of the log.
 
 It ends with ``N passed, N failed`` and exits non-zero on any failure.
 """
 
+import ast
 import subprocess
 import sys
 import time
@@ -35,6 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _checks import check, drop_database, report, scratch_run
 
 MODULE = "wholesale_retail"
+VERSION = ast.literal_eval(
+    (Path(__file__).resolve().parents[2] / "__manifest__.py").read_text()
+)["version"]
 POLICIES = {"WR Up Refuse": "refuse", "WR Up Allow": "allow", "WR Up Protect": None}
 EXPECTED = {"WR Up Refuse": "block", "WR Up Allow": "warn", "WR Up Protect": "protect"}
 
@@ -97,7 +102,42 @@ def make_old_database(db):
             )
             report.action_compute()
             report.name = f"WR Up {scope}"
+        # a delivery returned (Inventory's Return) before the return log
+        refuse = env["stock.warehouse"].search([("name", "=", "WR Up Refuse")])
+        returned = env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "name": "WR Up Returned SO",
+                "warehouse_id": refuse.id,
+                "order_line": [
+                    (0, 0, {"product_id": product.id, "product_uom_qty": 2})
+                ],
+            }
+        )
+        returned.action_confirm()
+        delivery = returned.picking_ids
+        delivery.move_ids.quantity = 2
+        delivery.move_ids.picked = True
+        delivery.button_validate()
+        wizard = (
+            env["stock.return.picking"]
+            .with_context(active_id=delivery.id, active_model="stock.picking")
+            .create({})
+        )
+        wizard.product_return_moves.quantity = 1
+        back = env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        back.move_ids.quantity = 1
+        back.move_ids.picked = True
+        back.button_validate()
         env.flush_all()
+        cr.execute("DELETE FROM wholesale_return_log")
+        for table in (
+            "wholesale_monthly_report_summary",
+            "wholesale_monthly_report_line",
+        ):
+            cr.execute(
+                SQL("ALTER TABLE %s DROP COLUMN refunded_value", SQL.identifier(table))
+            )
         cr.execute("ALTER TABLE wholesale_monthly_report ADD COLUMN channels varchar")
         cr.execute(
             "UPDATE wholesale_monthly_report SET channels = substr(name, 7)"
@@ -155,7 +195,7 @@ def verify(db):
         module = env["ir.module.module"].search([("name", "=", MODULE)])
         check(
             "version upgraded",
-            module.latest_version == "19.0.1.2.0",
+            module.latest_version == VERSION,
             module.latest_version,
         )
         Rule = env["wholesale.channel.rule"]
@@ -215,6 +255,13 @@ def verify(db):
             "'wholesale_monthly_report' AND column_name = 'channels'"
         )
         check("old report scope column dropped", not cr.fetchone())
+        returned = env["sale.order"].search([("name", "=", "WR Up Returned SO")])
+        logs = env["wholesale.return.log"].search([("sale_order_id", "=", returned.id)])
+        check(
+            "a delivery returned before the log has its row",
+            len(logs) == 1 and logs.qty == 1 and logs.state == "done",
+            str(logs.read(["qty", "state", "picking_id"])),
+        )
         cron = env.ref("wholesale_retail.ir_cron_wholesale_monthly_report")
         check("the monthly mail runs at noon UTC", cron.nextcall.hour == 12)
         product = env["product.product"].search([("name", "=", "WR Up Kettle")])
