@@ -435,14 +435,10 @@ class PosOrder(models.Model):
         """``uom_id``/``qty_uom`` of a refund line's log row: the carton it
         was sold in when the refund is whole cartons (1 Carton), else the
         product's unit (5 pieces out of a carton)."""
-        pieces = -line.qty
         unit = line.wholesale_uom_id or line.refunded_orderline_id.wholesale_uom_id
-        base = line.product_id.uom_id
-        if unit and unit != base:
-            count = base._compute_quantity(pieces, unit, round=False)
-            if float_compare(count, round(count), precision_digits=6) == 0:
-                return {"uom_id": unit.id, "qty_uom": round(count)}
-        return {"uom_id": base.id, "qty_uom": pieces}
+        return self.env["wholesale.return.log"]._wholesale_unit_vals(
+            line.product_id, -line.qty, unit
+        )
 
     def _wholesale_process_saved_order(self, draft):
         self.ensure_one()

@@ -308,20 +308,25 @@ class WholesaleReturnLog(models.Model):
                     )
         return complete
 
+    @api.model
+    def _wholesale_unit_vals(self, product, pieces, unit):
+        """``uom_id``/``qty_uom`` of a row of ``pieces``: counted in ``unit``
+        (1 Carton) when they are a whole number of it, else in the product's
+        unit (5 pieces out of a carton)."""
+        base = product.uom_id
+        if unit and unit != base:
+            count = base._compute_quantity(pieces, unit, round=False)
+            if float_is_zero(count - round(count), precision_digits=6):
+                return {"uom_id": unit.id, "qty_uom": round(count)}
+        return {"uom_id": base.id, "qty_uom": pieces}
+
     def _wholesale_split_vals(self, pieces, ratio):
         """Values of this row for ``pieces`` of it (``ratio`` of its value),
         counted in its unit when whole, else in pieces."""
         self.ensure_one()
-        base = self.product_id.uom_id
-        unit, count = base, pieces
-        if self.uom_id and self.uom_id != base:
-            in_unit = base._compute_quantity(pieces, self.uom_id, round=False)
-            if float_is_zero(in_unit - round(in_unit), precision_digits=6):
-                unit, count = self.uom_id, round(in_unit)
         return {
             "qty": pieces,
-            "uom_id": unit.id,
-            "qty_uom": count,
+            **self._wholesale_unit_vals(self.product_id, pieces, self.uom_id),
             "value_sale": self.value_sale * ratio,
             "value_cost": self.value_cost * ratio,
         }
@@ -429,12 +434,6 @@ class WholesaleReturnLog(models.Model):
         pieces = move.product_uom._compute_quantity(
             move.quantity, product.uom_id, round=False
         )
-        unit = line.product_uom_id or product.uom_id
-        in_unit = product.uom_id._compute_quantity(pieces, unit, round=False)
-        if unit != product.uom_id and not float_is_zero(
-            in_unit - round(in_unit), precision_digits=4
-        ):
-            unit, in_unit = product.uom_id, pieces
         ordered = line.product_uom_id._compute_quantity(
             line.product_uom_qty, product.uom_id, round=False
         )
@@ -468,8 +467,7 @@ class WholesaleReturnLog(models.Model):
             "partner_id": order.partner_id.id,
             "product_id": product.id,
             "qty": pieces,
-            "uom_id": unit.id,
-            "qty_uom": in_unit,
+            **self._wholesale_unit_vals(product, pieces, line.product_uom_id),
             "disposition": disposition,
             "value_sale": value_sale,
             "value_cost": value_cost,
