@@ -1,5 +1,15 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools.misc import formatLang
+
+#: the fields of a customer's credit terms only a credit manager changes
+CREDIT_TERMS_FIELDS = (
+    "wholesale_overdue_tolerance",
+    "wholesale_credit_hold",
+    "wholesale_credit_hold_reason",
+)
 
 
 class ResPartner(models.Model):
@@ -23,9 +33,29 @@ class ResPartner(models.Model):
         "company, shared by its contacts; only salespeople change it.",
     )
 
+    wholesale_overdue_tolerance = fields.Integer(
+        string="Overdue Tolerance (days)",
+        default=30,
+        help="A wholesale customer with an invoice overdue by more than this "
+        "many days is on credit hold: their orders are not confirmed and their "
+        "invoices not posted until a manager approves.",
+    )
+    wholesale_credit_hold = fields.Boolean(
+        string="On Credit Hold",
+        tracking=True,
+        help="Put on hold by a manager: no wholesale order of this customer is "
+        "confirmed, no invoice posted and no POS Customer Account payment "
+        "taken without a manager's approval.",
+    )
+    wholesale_credit_hold_reason = fields.Char(string="Hold Reason", tracking=True)
+
     @api.model
     def _commercial_fields(self):
-        return [*super()._commercial_fields(), "wholesale_customer"]
+        return [
+            *super()._commercial_fields(),
+            "wholesale_customer",
+            *CREDIT_TERMS_FIELDS,
+        ]
 
     def _get_commercial_values(self):
         # core syncs only set values; "not wholesale" must reach contacts too
@@ -58,6 +88,23 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if (
+            any(name in vals for name in CREDIT_TERMS_FIELDS)
+            and not self.env.su
+            and not self._wholesale_is_credit_manager()
+            and any(
+                partner[name] != vals[name]
+                for partner in self
+                for name in CREDIT_TERMS_FIELDS
+                if name in vals
+            )
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a sales, accounting or wholesale manager changes a "
+                    "customer's credit hold and overdue tolerance."
+                )
+            )
         if "wholesale_customer" in vals and not (
             self._wholesale_may_choose_customer_flag()
         ):
@@ -101,3 +148,144 @@ class ResPartner(models.Model):
                     partner=name,
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Credit terms
+    # ------------------------------------------------------------------
+    @api.model
+    def _wholesale_is_credit_manager(self):
+        """Who approves credit and quotes: a sales, accounting or wholesale
+        manager."""
+        user = self.env.user
+        return any(
+            user.has_group(group)
+            for group in (
+                "sales_team.group_sale_manager",
+                "account.group_account_manager",
+                "wholesale_retail.group_wholesale_manager",
+            )
+        )
+
+    def _wholesale_credit_figures(self, company, amount=0.0, exclude_amount=0.0):
+        """Where a customer's credit stands if a document of ``amount`` goes
+        through, in ``company``'s currency.
+
+        :param company: the company giving the credit
+        :param amount: the new document's amount, in the company's currency
+        :param exclude_amount: the part of ``amount`` already counted as
+            confirmed but not invoiced (an invoice of a confirmed order)
+        :return: a dict of the figures; ``blocked`` says if the document
+            needs a manager's approval
+        """
+        self.ensure_one()
+        # sudo: the receivable, the amount to invoice and the limit are read
+        # only by invoicing users; a salesperson's confirmation and a
+        # cashier's Customer Account payment are checked against them as core's
+        # credit warning does (sale.order._compute_partner_credit_warning)
+        partner = self.commercial_partner_id.sudo().with_company(company)
+        currency = company.currency_id
+        limit_on = company.account_use_credit_limit and partner.credit_limit > 0
+        receivable = partner.credit
+        to_invoice = partner.credit_to_invoice - exclude_amount
+        total = receivable + to_invoice + amount
+        today = fields.Date.context_today(self)
+        overdue_before = today - timedelta(
+            days=max(partner.wholesale_overdue_tolerance, 0)
+        )
+        overdue = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "child_of", company.root_id.id),
+                    ("partner_id", "child_of", partner.id),
+                    ("account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", ">", 0),
+                    ("date_maturity", "<", overdue_before),
+                ],
+                order="date_maturity, id",
+            )
+        )
+        over_limit = bool(
+            limit_on and currency.compare_amounts(total, partner.credit_limit) > 0
+        )
+        return {
+            "partner": partner.sudo(False),
+            "company": company,
+            "limit_on": limit_on,
+            "credit_limit": partner.credit_limit if limit_on else 0.0,
+            "receivable": receivable,
+            "to_invoice": to_invoice,
+            "amount": amount,
+            "total": total,
+            "over_limit": over_limit,
+            "tolerance": partner.wholesale_overdue_tolerance,
+            "overdue_lines": overdue.sudo(False),
+            "overdue_amount": sum(overdue.mapped("amount_residual")),
+            "overdue_days": overdue and (today - overdue[0].date_maturity).days or 0,
+            "overdue_first": overdue[:1].move_id.name or "",
+            "on_hold": partner.wholesale_credit_hold,
+            "hold_reason": partner.wholesale_credit_hold_reason or "",
+            "blocked": over_limit or bool(overdue) or partner.wholesale_credit_hold,
+        }
+
+    def _wholesale_credit_message(self, figures, document):
+        """The figures of a credit hold in words, each on its line.
+
+        :param figures: from ``_wholesale_credit_figures``
+        :param document: what is held ("this order", "this invoice", ...)
+        """
+        if not figures["blocked"]:
+            return ""
+        env = self.env
+        currency = figures["company"].currency_id
+
+        def money(value):
+            return formatLang(env, value, currency_obj=currency)
+
+        lines = [
+            env._(
+                "%(partner)s is on credit hold; %(document)s needs a manager's "
+                "approval.",
+                partner=figures["partner"].display_name,
+                document=document,
+            )
+        ]
+        if figures["on_hold"]:
+            lines.append(
+                env._(
+                    "Put on hold by a manager: %(reason)s",
+                    reason=figures["hold_reason"] or "-",
+                )
+            )
+        if figures["over_limit"]:
+            lines.append(
+                env._(
+                    "Receivable %(receivable)s + confirmed, not invoiced "
+                    "%(to_invoice)s + %(document)s %(amount)s = %(total)s, above "
+                    "the credit limit of %(limit)s by %(excess)s.",
+                    receivable=money(figures["receivable"]),
+                    to_invoice=money(figures["to_invoice"]),
+                    document=document,
+                    amount=money(figures["amount"]),
+                    total=money(figures["total"]),
+                    limit=money(figures["credit_limit"]),
+                    excess=money(figures["total"] - figures["credit_limit"]),
+                )
+            )
+        if figures["overdue_lines"]:
+            lines.append(
+                env._(
+                    "%(count)s invoice(s) overdue beyond the tolerance of "
+                    "%(tolerance)s days, %(amount)s open; the oldest, %(invoice)s, "
+                    "is %(days)s days overdue.",
+                    count=len(figures["overdue_lines"].move_id),
+                    tolerance=figures["tolerance"],
+                    amount=money(figures["overdue_amount"]),
+                    invoice=figures["overdue_first"],
+                    days=figures["overdue_days"],
+                )
+            )
+        return "\n".join(lines)
