@@ -1,6 +1,6 @@
 {
     "name": "Wholesale & Retail",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "summary": "One stock pool for wholesale (cartons, credit terms) and retail "
     "(POS, web shops): unit ladders, no overselling, one monthly report",
     "category": "Sales/Sales",
@@ -22,6 +22,7 @@
         "reports/wholesale_monthly_report_views.xml",
         "wizards/wholesale_ladder_apply_views.xml",
         "wizards/wholesale_return_wizard_views.xml",
+        "wizards/wholesale_credit_approval_wizard_views.xml",
         "views/wholesale_overview_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -35,6 +36,8 @@
         "views/wholesale_return_log_views.xml",
         "views/stock_picking_views.xml",
         "views/pos_order_views.xml",
+        "views/account_move_views.xml",
+        "views/wholesale_credit_approval_views.xml",
         "views/wholesale_retail_menus.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -27,6 +27,36 @@ class ResCompany(models.Model):
         "them.",
     )
 
+    wholesale_quote_approval_amount = fields.Monetary(
+        string="Quotations Approved Above",
+        currency_field="currency_id",
+        help="A wholesale quotation whose total (in the company's currency) is "
+        "above this amount needs a manager's approval before it is sent or "
+        "confirmed; 0 approves every amount.",
+    )
+    wholesale_quote_approval_discount = fields.Float(
+        string="Discounts Approved Above (%)",
+        help="A wholesale quotation with a line discount above this percentage "
+        "needs a manager's approval before it is sent or confirmed; 0 approves "
+        "every discount.",
+    )
+
+    @api.constrains(
+        "wholesale_quote_approval_amount", "wholesale_quote_approval_discount"
+    )
+    def _check_wholesale_quote_approval(self):
+        for company in self:
+            if (
+                company.wholesale_quote_approval_amount < 0
+                or not 0 <= company.wholesale_quote_approval_discount <= 100
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The quotation approval amount cannot be negative and its "
+                        "discount is a percentage between 0 and 100."
+                    )
+                )
+
     @api.constrains("wholesale_slow_movers_limit")
     def _check_wholesale_slow_movers_limit(self):
         for company in self:

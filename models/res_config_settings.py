@@ -16,3 +16,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.wholesale_return_needs_scan",
         readonly=False,
     )
+    wholesale_quote_approval_amount = fields.Monetary(
+        related="company_id.wholesale_quote_approval_amount",
+        currency_field="currency_id",
+        readonly=False,
+    )
+    wholesale_quote_approval_discount = fields.Float(
+        related="company_id.wholesale_quote_approval_discount",
+        readonly=False,
+    )

@@ -183,6 +183,9 @@ class ResPartner(models.Model):
         # cashier's Customer Account payment are checked against them as core's
         # credit warning does (sale.order._compute_partner_credit_warning)
         partner = self.commercial_partner_id.sudo().with_company(company)
+        # computed without dependencies: a value read before an invoice was
+        # posted in this transaction (core's credit warning reads it) is stale
+        partner.invalidate_recordset(["credit", "debit", "credit_to_invoice"])
         currency = company.currency_id
         limit_on = company.account_use_credit_limit and partner.credit_limit > 0
         receivable = partner.credit

@@ -4,6 +4,7 @@ from contextvars import ContextVar
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
+from odoo.tools.misc import formatLang
 
 from .wholesale_stock_pool import server_mark
 
@@ -71,12 +72,158 @@ class SaleOrder(models.Model):
                     desks[company.id] = channels._wholesale_desk(company)
                 order.wholesale_channel_id = desks[company.id]
 
+    wholesale_approval_ids = fields.One2many(
+        "wholesale.credit.approval", "order_id", string="Approvals", readonly=True
+    )
+    wholesale_credit_message = fields.Text(
+        string="Credit Hold",
+        compute="_compute_wholesale_approval_messages",
+        help="Why confirming this wholesale order needs a manager's approval: "
+        "the customer's credit limit, an overdue invoice or a hold.",
+    )
+    wholesale_quote_message = fields.Text(
+        string="Quotation Approval",
+        compute="_compute_wholesale_approval_messages",
+        help="Why this quotation needs a manager's approval before it is sent "
+        "or confirmed: its amount or a discount above the company's settings.",
+    )
+
+    @api.depends(
+        "state",
+        "partner_id",
+        "company_id",
+        "amount_total",
+        "order_line.discount",
+        "wholesale_approval_ids",
+    )
+    @api.depends_context("uid")
+    def _compute_wholesale_approval_messages(self):
+        for order in self:
+            held = order._wholesale_credit_applies()
+            order.wholesale_quote_message = held and order._wholesale_quote_needs()
+            order.wholesale_credit_message = held and order._wholesale_credit_check()[1]
+
     def action_confirm(self):
         wholesale = self.filtered("wholesale_customer")
+        for order in self:
+            if not order._wholesale_credit_applies():
+                continue
+            message = order._wholesale_quote_needs()
+            if message:
+                raise UserError(message)
+            message = order._wholesale_credit_check()[1]
+            if message:
+                raise UserError(
+                    message
+                    + "\n"
+                    + self.env._(
+                        "A manager can approve it with Approve Credit on the order."
+                    )
+                )
         (
             wholesale - wholesale._wholesale_settled_at_pos()
         )._wholesale_check_quantity_rules()
         return super().action_confirm()
+
+    def action_quotation_send(self):
+        for order in self:
+            if order._wholesale_credit_applies():
+                message = order._wholesale_quote_needs()
+                if message:
+                    raise UserError(message)
+        return super().action_quotation_send()
+
+    # ------------------------------------------------------------------
+    # Credit hold and quotation approval
+    # ------------------------------------------------------------------
+    def _wholesale_credit_applies(self):
+        """A wholesale quotation that is not settled at the POS (paid there)."""
+        self.ensure_one()
+        return (
+            self.state in ("draft", "sent")
+            and self.wholesale_customer
+            and self.company_id
+            and not self._wholesale_settled_at_pos()
+        )
+
+    def _wholesale_amount_company(self):
+        """The order's total in the company's currency, as core's credit
+        warning counts it."""
+        self.ensure_one()
+        return self.amount_total / (self.currency_rate or 1.0)
+
+    def _wholesale_valid_approvals(self, kind):
+        self.ensure_one()
+        amount = self._wholesale_amount_company()
+        discount = max(self.order_line.mapped("discount"), default=0.0)
+        approvals = self.wholesale_approval_ids.filtered(
+            lambda a: a.partner_id == self.partner_id.commercial_partner_id
+        )
+        return approvals._wholesale_covers(
+            kind,
+            amount,
+            self.company_id.currency_id,
+            discount if kind == "quote" else 0.0,
+        )
+
+    def _wholesale_credit_check(self):
+        """``(figures, message)``: the message is empty when the customer's
+        credit allows the order, or a manager approved it."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
+        figures = partner._wholesale_credit_figures(
+            self.company_id, amount=self._wholesale_amount_company()
+        )
+        if not figures["blocked"] or self._wholesale_valid_approvals("credit"):
+            return figures, ""
+        return figures, partner._wholesale_credit_message(
+            figures, self.env._("this order")
+        )
+
+    def _wholesale_quote_needs(self):
+        """Why the quotation needs a manager's approval, or ``""``."""
+        self.ensure_one()
+        company = self.company_id
+        limit = company.wholesale_quote_approval_amount
+        max_discount = company.wholesale_quote_approval_discount
+        amount = self._wholesale_amount_company()
+        discount = max(self.order_line.mapped("discount"), default=0.0)
+        reasons = []
+        currency = company.currency_id
+        if limit > 0 and currency.compare_amounts(amount, limit) > 0:
+            reasons.append(
+                self.env._(
+                    "its total of %(amount)s is above %(limit)s",
+                    amount=formatLang(self.env, amount, currency_obj=currency),
+                    limit=formatLang(self.env, limit, currency_obj=currency),
+                )
+            )
+        if max_discount > 0 and discount > max_discount + 1e-6:
+            reasons.append(
+                self.env._(
+                    "a discount of %(discount)s%% is above %(limit)s%%",
+                    discount=formatLang(self.env, discount),
+                    limit=formatLang(self.env, max_discount),
+                )
+            )
+        if not reasons or self._wholesale_valid_approvals("quote"):
+            return ""
+        return self.env._(
+            "Quotation %(order)s needs a manager's approval before it is sent or "
+            "confirmed: %(reasons)s. A manager can approve it with Approve "
+            "Quotation.",
+            order=self.name,
+            reasons="; ".join(reasons),
+        )
+
+    def action_wholesale_approve(self):
+        """Open the approval form for a manager (the credit hold, or the
+        quotation when that is what holds the order)."""
+        self.ensure_one()
+        kind = "quote" if self.wholesale_quote_message else "credit"
+        return self.env["wholesale.credit.approval.wizard"]._wholesale_open(
+            kind, order=self
+        )
 
     def _get_invoiceable_lines(self, final=False):
         credit = RETURN_CREDIT.get()

@@ -1,0 +1,95 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    wholesale_approval_ids = fields.One2many(
+        "wholesale.credit.approval", "move_id", string="Approvals", readonly=True
+    )
+    wholesale_credit_message = fields.Text(
+        string="Credit Hold",
+        compute="_compute_wholesale_credit_message",
+        help="Why posting this invoice needs a manager's approval: the "
+        "customer's credit limit, an overdue invoice or a hold.",
+    )
+
+    @api.depends(
+        "state", "move_type", "partner_id", "amount_total", "wholesale_approval_ids"
+    )
+    def _compute_wholesale_credit_message(self):
+        for move in self:
+            move.wholesale_credit_message = (
+                move._wholesale_credit_applies() and move._wholesale_credit_check()[1]
+            )
+
+    def _post(self, soft=True):
+        for move in self:
+            if not move._wholesale_credit_applies():
+                continue
+            message = move._wholesale_credit_check()[1]
+            if message:
+                raise UserError(
+                    message
+                    + "\n"
+                    + self.env._(
+                        "A manager can approve it with Approve Credit on the invoice."
+                    )
+                )
+        return super()._post(soft=soft)
+
+    def _wholesale_credit_applies(self):
+        """A wholesale customer's draft invoice, not one the Point of Sale
+        makes for an order it took (the POS checks its Customer Account
+        payments itself, and an order paid offline is never refused) nor one
+        paid online."""
+        self.ensure_one()
+        return (
+            self.state == "draft"
+            and self.move_type == "out_invoice"
+            and self.partner_id.commercial_partner_id.wholesale_customer
+            and not self.sudo().pos_order_ids
+            and not ("transaction_ids" in self._fields and self.sudo().transaction_ids)
+        )
+
+    def _wholesale_new_credit(self):
+        """``(amount, exclude)`` in the company's currency: the invoice's total
+        and the part of it that confirmed sale orders already count (approved,
+        if need be, when they were confirmed)."""
+        self.ensure_one()
+        amount = abs(self.amount_total_signed)
+        # sudo: the confirmed-not-invoiced part reads the invoice's sale
+        # orders, which an invoicing user without Sales rights cannot
+        exclude = self.sudo()._get_partner_credit_warning_exclude_amount()
+        return amount, exclude
+
+    def _wholesale_credit_check(self):
+        """``(figures, message)``: the message is empty when the invoice adds
+        no credit beyond its confirmed orders, the customer's credit allows it,
+        or a manager approved it."""
+        self.ensure_one()
+        amount, exclude = self._wholesale_new_credit()
+        currency = self.company_id.currency_id
+        if currency.compare_amounts(amount - exclude, 0.0) <= 0:
+            return {}, ""
+        partner = self.partner_id.commercial_partner_id
+        figures = partner._wholesale_credit_figures(
+            self.company_id, amount=amount, exclude_amount=exclude
+        )
+        if not figures["blocked"]:
+            return figures, ""
+        approvals = self.wholesale_approval_ids.filtered(
+            lambda a: a.partner_id == partner
+        )
+        if approvals._wholesale_covers("credit", amount, currency):
+            return figures, ""
+        return figures, partner._wholesale_credit_message(
+            figures, self.env._("this invoice")
+        )
+
+    def action_wholesale_approve(self):
+        self.ensure_one()
+        return self.env["wholesale.credit.approval.wizard"]._wholesale_open(
+            "credit", move=self
+        )

@@ -1,0 +1,319 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import WholesalePoolCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditTerms(WholesalePoolCommon):
+    """Credit hold and quotation approval, as the people who meet them: a
+    salesperson confirms, an invoicing user posts, a sales or accounting
+    manager approves.
+
+    The company checks credit limits; "WR Credit Wholesaler" may owe 1,000.00
+    and sells a rice cooker at 100.00, without tax.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.account_use_credit_limit = True
+        cls.salesperson = new_test_user(
+            cls.env,
+            login="wr_credit_salesperson",
+            groups="sales_team.group_sale_salesman",
+            company_id=cls.company.id,
+        )
+        cls.invoicing_user = new_test_user(
+            cls.env,
+            login="wr_credit_invoicing",
+            groups="account.group_account_invoice",
+            company_id=cls.company.id,
+        )
+        cls.sales_manager = new_test_user(
+            cls.env,
+            login="wr_credit_sales_manager",
+            groups="sales_team.group_sale_manager",
+            company_id=cls.company.id,
+        )
+        cls.account_manager = new_test_user(
+            cls.env,
+            login="wr_credit_account_manager",
+            groups="account.group_account_manager,base.group_partner_manager",
+            company_id=cls.company.id,
+        )
+        cls.wholesaler = cls.env["res.partner"].create(
+            {"name": "WR Credit Wholesaler", "wholesale_customer": True}
+        )
+        cls.wholesaler.with_company(cls.company).credit_limit = 1000.0
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "WR Credit Rice Cooker",
+                "type": "consu",
+                "list_price": 100.0,
+                "taxes_id": False,
+                "invoice_policy": "order",
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------
+    def _order(self, qty, partner=None, user=None, discount=0.0):
+        env = self.env(user=user or self.salesperson)
+        return (
+            env["sale.order"]
+            .with_company(self.company)
+            .create(
+                {
+                    "partner_id": (partner or self.wholesaler).id,
+                    "company_id": self.company.id,
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": qty,
+                                "price_unit": 100.0,
+                                "discount": discount,
+                                "tax_ids": [(6, 0, [])],
+                            },
+                        )
+                    ],
+                }
+            )
+        )
+
+    def _invoice(self, amount, days_ago=0, partner=None, post=True):
+        day = fields.Date.context_today(self.env.user) - timedelta(days=days_ago)
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": (partner or self.wholesaler).id,
+                "company_id": self.company.id,
+                "invoice_date": day,
+                "invoice_date_due": day,
+                "invoice_payment_term_id": False,
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {"name": "WR credit line", "price_unit": amount, "tax_ids": []},
+                    )
+                ],
+            }
+        )
+        if post:
+            move.action_post()
+        return move
+
+    def _approve(self, document, user, reason):
+        action = document.with_user(user).action_wholesale_approve()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+        )
+        wizard.reason = reason
+        return wizard.save().action_approve()
+
+    # ------------------------------------------------------------------
+    # credit hold on confirmation
+    # ------------------------------------------------------------------
+    def test_over_limit_order_blocked_then_approved(self):
+        self._invoice(600.0)
+        order = self._order(5)  # 500.00: 600 + 500 = 1,100 > 1,000
+        self.assertIn("1,100.00", order.wholesale_credit_message)
+        with self.assertRaises(UserError) as caught:
+            order.action_confirm()
+        message = str(caught.exception)
+        for figure in ("600.00", "500.00", "1,100.00", "1,000.00", "100.00"):
+            self.assertIn(figure, message)
+        self.assertIn("WR Credit Wholesaler", message)
+        self.assertEqual(order.state, "draft")
+
+        # a salesperson cannot approve, not even by calling the wizard
+        with self.assertRaises(AccessError):
+            order.action_wholesale_approve()
+        wizard = self.env["wholesale.credit.approval.wizard"].create(
+            {"kind": "credit", "order_id": order.id, "reason": "self-approved"}
+        )
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.salesperson).action_approve()
+
+        self._approve(order, self.sales_manager, "Paid 600 by cheque today")
+        self.assertEqual(order.state, "sale")
+        approval = order.wholesale_approval_ids
+        self.assertEqual(len(approval), 1)
+        self.assertRecordValues(
+            approval,
+            [
+                {
+                    "kind": "credit",
+                    "user_id": self.sales_manager.id,
+                    "reason": "Paid 600 by cheque today",
+                    "partner_id": self.wholesaler.id,
+                    "credit_limit": 1000.0,
+                    "receivable": 600.0,
+                    "to_invoice": 0.0,
+                    "amount": 500.0,
+                    "total": 1100.0,
+                }
+            ],
+        )
+        self.assertTrue(approval.date)
+        self.assertIn("1,100.00", approval.message)
+        # kept as given
+        with self.assertRaises(UserError):
+            approval.with_user(self.sales_manager).reason = "changed"
+        with self.assertRaises(UserError):
+            approval.with_user(self.sales_manager).unlink()
+
+        # the confirmed order now counts: a further order of 100 is held
+        # (600 receivable + 500 to invoice + 100)
+        second = self._order(1)
+        with self.assertRaises(UserError) as caught:
+            second.action_confirm()
+        self.assertIn("1,200.00", str(caught.exception))
+
+    def test_under_limit_and_retail_orders_go_through(self):
+        self._invoice(600.0)
+        order = self._order(4)  # 600 + 400 = 1,000: at the limit, not above
+        self.assertFalse(order.wholesale_credit_message)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        retail = self.env["res.partner"].create({"name": "WR Credit Retail"})
+        retail.with_company(self.company).credit_limit = 10.0
+        retail_order = self._order(5, partner=retail)
+        retail_order.action_confirm()  # core only warns for other customers
+        self.assertEqual(retail_order.state, "sale")
+
+    def test_overdue_invoice_holds_the_customer(self):
+        self.wholesaler.with_company(self.company).credit_limit = 0.0  # no limit
+        self._invoice(250.0, days_ago=45)
+        order = self._order(1)
+        with self.assertRaises(UserError) as caught:
+            order.action_confirm()
+        message = str(caught.exception)
+        self.assertIn("45 days overdue", message)
+        self.assertIn("tolerance of 30 days", message)
+        self.assertIn("250.00", message)
+        # the tolerance is the managers' to change
+        with self.assertRaises(AccessError):
+            self.wholesaler.with_user(self.salesperson).wholesale_overdue_tolerance = 60
+        self.wholesaler.with_user(self.sales_manager).wholesale_overdue_tolerance = 60
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_manual_hold_with_its_reason(self):
+        with self.assertRaises(AccessError):
+            self.wholesaler.with_user(self.salesperson).write(
+                {"wholesale_credit_hold": True, "wholesale_credit_hold_reason": "x"}
+            )
+        self.wholesaler.with_user(self.account_manager).write(
+            {
+                "wholesale_credit_hold": True,
+                "wholesale_credit_hold_reason": "Cheque returned unpaid",
+            }
+        )
+        order = self._order(1)
+        with self.assertRaises(UserError) as caught:
+            order.action_confirm()
+        self.assertIn("Cheque returned unpaid", str(caught.exception))
+        # an accountant approves; without Sales rights the salesperson confirms
+        self._approve(order, self.account_manager, "Cash on delivery agreed")
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.activity_ids.user_id, self.salesperson)
+        self.assertEqual(order.wholesale_approval_ids.user_id, self.account_manager)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_approval_covers_only_its_order(self):
+        self._invoice(900.0)
+        order = self._order(2)
+        self._approve(order, self.sales_manager, "Known customer")
+        self.assertEqual(order.state, "sale")
+        # a copy of the approved order is a new order: held again
+        copy = order.copy()
+        self.assertFalse(copy.wholesale_approval_ids)
+        with self.assertRaises(UserError):
+            copy.with_user(self.salesperson).action_confirm()
+
+    # ------------------------------------------------------------------
+    # credit hold on invoices
+    # ------------------------------------------------------------------
+    def test_invoice_post_blocked_then_approved(self):
+        self._invoice(700.0)
+        invoice = self._invoice(400.0, post=False).with_user(self.invoicing_user)
+        with self.assertRaises(UserError) as caught:
+            invoice.action_post()
+        message = str(caught.exception)
+        for figure in ("700.00", "400.00", "1,100.00", "1,000.00"):
+            self.assertIn(figure, message)
+        self.assertEqual(invoice.state, "draft")
+        self._approve(invoice, self.account_manager, "Bank guarantee received")
+        self.assertEqual(invoice.state, "posted")
+        self.assertRecordValues(
+            invoice.wholesale_approval_ids,
+            [{"move_id": invoice.id, "amount": 400.0, "receivable": 700.0}],
+        )
+
+    def test_invoice_of_a_confirmed_order_is_not_held_again(self):
+        self._invoice(500.0)
+        order = self._order(5)  # 1,000: at the limit
+        order.action_confirm()
+        # the limit is lowered: the confirmed order's invoice adds no credit
+        self.wholesaler.with_company(self.company).credit_limit = 600.0
+        invoice = order._create_invoices()
+        invoice.with_user(self.invoicing_user).action_post()
+        self.assertEqual(invoice.state, "posted")
+
+    # ------------------------------------------------------------------
+    # quotation approval
+    # ------------------------------------------------------------------
+    def test_quote_above_amount_approved_and_locked(self):
+        self.company.wholesale_quote_approval_amount = 500.0
+        self.wholesaler.with_company(self.company).credit_limit = 0.0
+        order = self._order(6)  # 600.00
+        self.assertIn("600.00", order.wholesale_quote_message)
+        with self.assertRaises(UserError):
+            order.action_quotation_send()
+        with self.assertRaises(UserError):
+            order.action_confirm()
+        with self.assertRaises(AccessError):
+            order.action_wholesale_approve()
+        self._approve(order, self.sales_manager, "Yearly contract price")
+        self.assertTrue(order.locked)
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.wholesale_approval_ids.kind, "quote")
+        self.assertFalse(order.wholesale_quote_message)
+        # locked with Odoo's own lock: its lines cannot change
+        with self.assertRaises(UserError):
+            order.order_line.product_uom_qty = 10
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_quote_discount_needs_approval_again_when_raised(self):
+        self.company.wholesale_quote_approval_discount = 10.0
+        self.wholesaler.with_company(self.company).credit_limit = 0.0
+        order = self._order(1, discount=15.0)
+        self.assertIn("15", order.wholesale_quote_message)
+        self._approve(order, self.sales_manager, "Clearance")
+        self.assertFalse(order.wholesale_quote_message)
+        order.with_user(self.sales_manager).action_unlock()
+        order.order_line.discount = 20.0
+        self.assertTrue(order.wholesale_quote_message)
+        with self.assertRaises(UserError):
+            order.action_confirm()
+
+    def test_bad_settings_refused(self):
+        from odoo.exceptions import ValidationError
+
+        with self.assertRaises(ValidationError):
+            self.company.wholesale_quote_approval_discount = 120.0
+        with self.assertRaises(ValidationError):
+            self.company.wholesale_quote_approval_amount = -1.0
