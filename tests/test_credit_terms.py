@@ -317,3 +317,64 @@ class TestCreditTerms(WholesalePoolCommon):
             self.company.wholesale_quote_approval_discount = 120.0
         with self.assertRaises(ValidationError):
             self.company.wholesale_quote_approval_amount = -1.0
+
+    def test_other_company_credit_and_approvals_stay_apart(self):
+        """The receivable another company holds does not count here, and its
+        approvals are not seen here."""
+        other = self.setup_other_company(name="WR Credit Other Co")["company"]
+        other.account_use_credit_limit = True
+        self.wholesaler.with_company(other).credit_limit = 1000.0
+        self.env.user.company_ids |= other
+        invoice = (
+            self.env["account.move"]
+            .with_company(other)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.wholesaler.id,
+                    "company_id": other.id,
+                    "invoice_date": fields.Date.today(),
+                    "invoice_line_ids": [
+                        (0, 0, {"name": "WR other", "price_unit": 900.0, "tax_ids": []})
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        # here, 900 owed to the other company does not count: 500 < 1,000
+        order = self._order(5)
+        self.assertFalse(order.wholesale_credit_message)
+        order.action_confirm()
+        # there, it does
+        other_order = (
+            self.env["sale.order"]
+            .with_company(other)
+            .create(
+                {
+                    "partner_id": self.wholesaler.id,
+                    "company_id": other.id,
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": 2,
+                                "price_unit": 100.0,
+                                "tax_ids": [(6, 0, [])],
+                            },
+                        )
+                    ],
+                }
+            )
+        )
+        self.assertIn("1,100.00", other_order.wholesale_credit_message)
+        self.env.user.group_ids |= self.env.ref("sales_team.group_sale_manager")
+        self._approve(other_order.with_company(other), self.env.user, "Other co")
+        self.assertEqual(other_order.wholesale_approval_ids.company_id, other)
+        seen = (
+            self.env["wholesale.credit.approval"]
+            .with_user(self.sales_manager)
+            .search([("partner_id", "=", self.wholesaler.id)])
+        )
+        self.assertFalse(seen)
