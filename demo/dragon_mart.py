@@ -402,6 +402,10 @@ TERM_DAYS = {
 }
 
 
+#: the overdue tolerance (days) while the history is made: no credit hold
+HISTORY_TOLERANCE = 100000
+
+
 def customers(seed=SEED):
     """The 20 wholesale customers: name, city, payment term xmlid, size."""
     rng = random.Random(seed + 1)
@@ -574,6 +578,7 @@ def load(
         loader.initial_inventory()
         loader.run_history(days, wholesale_per_day, pos_per_day)
         loader.channel_rules()
+        loader.credit_terms()
     finally:
         freezer.stop()
     counts = loader.counts()
@@ -620,6 +625,14 @@ class _Loader:
         self.env.invalidate_all()
 
     # ------------------------------------------------------------ company
+    def credit_terms(self):
+        """Credit as the shop runs it from today: Invoicing's credit limit on,
+        and a customer with an invoice overdue by more than 30 days held."""
+        self.company.account_use_credit_limit = True
+        partners = self.env["res.partner"].browse(p.id for p, _spec in self.customers)
+        partners.write({"wholesale_overdue_tolerance": 30})
+        self.commit()
+
     def setup_company(self):
         env = self.env
         self.company.write(
@@ -757,6 +770,9 @@ class _Loader:
                     "property_payment_term_id": env.ref(spec["term"]).id,
                     "property_product_pricelist": self.wholesale_pricelist.id,
                     "credit_limit": spec["credit_limit"],
+                    # the history is what happened: no hold while it is made
+                    # (credit_terms() sets the tolerance when it is done)
+                    "wholesale_overdue_tolerance": HISTORY_TOLERANCE,
                 }
             )
             self.customers.append((partner, spec))
