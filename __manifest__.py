@@ -36,6 +36,7 @@
         "views/stock_picking_views.xml",
         "views/pos_order_views.xml",
         "views/wholesale_retail_menus.xml",
+        "wizards/account_payment_register_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

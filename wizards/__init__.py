@@ -3,3 +3,5 @@ from . import stock_return_picking
 from . import wholesale_return_wizard
 from . import wholesale_return_wizard_line
 from . import wholesale_return_wizard_flows
+from . import account_payment_register
+from . import account_payment_register_allocation
