@@ -1,5 +1,5 @@
 from odoo import Command, fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -35,46 +35,55 @@ class TestPaymentAllocation(AccountTestInvoicingCommon):
         cls.old, cls.new, cls.third = cls._invoices(cls.company.currency_id)
 
     @classmethod
-    def _invoices(cls, currency):
+    def _invoices(cls, currency, company=None):
         invoices = cls.env["account.move"]
         for amount, day in (
             (500, "2025-01-10"),
             (700, "2025-02-10"),
             (300, "2025-03-10"),
         ):
-            invoices |= cls.env["account.move"].create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": cls.customer.id,
-                    "invoice_date": day,
-                    "date": day,
-                    "invoice_date_due": day,
-                    "currency_id": currency.id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "WR alloc goods",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
+            invoices |= (
+                cls.env["account.move"]
+                .with_company(company or cls.company)
+                .create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": cls.customer.id,
+                        "invoice_date": day,
+                        "date": day,
+                        "invoice_date_due": day,
+                        "currency_id": currency.id,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "WR alloc goods",
+                                    "quantity": 1,
+                                    "price_unit": amount,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                )
             )
         invoices.action_post()
         return invoices
 
-    def _wizard(self, invoices, **vals):
+    def _wizard(self, invoices, user=None, journal=None, **vals):
+        user = user or self.invoicing_user
         return (
             self.env["account.payment.register"]
-            .with_user(self.invoicing_user)
-            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .with_user(user)
+            .with_context(
+                allowed_company_ids=user.company_id.ids,
+                active_model="account.move",
+                active_ids=invoices.ids,
+            )
             .create(
                 {
                     "payment_date": self.pay_date,
                     "group_payment": True,
-                    "journal_id": self.bank_journal.id,
+                    "journal_id": (journal or self.bank_journal).id,
                     **vals,
                 }
             )
@@ -317,3 +326,56 @@ class TestPaymentAllocation(AccountTestInvoicingCommon):
         wizard = form.save()
         wizard.action_create_payments()
         self.assertEqual(invoices.mapped("amount_residual"), [100.0, 100.0, 300.0])
+
+    def test_company_of_the_wizard(self):
+        """Invoices of a second company are paid in that company, with that
+        company's rates, by its own invoicing user; the first company's users
+        cannot read the split."""
+        data_b = self.setup_other_company(name="WR Alloc Company B")
+        company_b = data_b["company"]
+        user_b = new_test_user(
+            self.env,
+            login="wr_alloc_invoicing_b",
+            groups="account.group_account_invoice",
+            company_id=company_b.id,
+        )
+        # A rate of the first company only.
+        chf = self.setup_other_currency("CHF", rates=[("2025-01-01", 2.0)])
+        invoices = self._invoices(chf, company=company_b)
+        old, new = invoices[:2]
+
+        def pay():
+            wizard = self._wizard(
+                invoices,
+                user=user_b,
+                journal=data_b["default_journal_bank"],
+                amount=1000.0,
+                currency_id=chf.id,
+            )
+            self.assertEqual(wizard.company_id, company_b)
+            self._split(wizard, {new: 600.0, old: 400.0})
+            return wizard
+
+        self._assert_refused(pay(), UserError, "has no exchange rate")
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": chf.id,
+                "company_id": company_b.id,
+                "name": "2025-01-01",
+                "rate": 4.0,
+            }
+        )
+        wizard = pay()
+        wizard.action_create_payments()
+        payment = self._customer_payments()
+        self.assertRecordValues(payment, [{"company_id": company_b.id}])
+        self.assertEqual(payment._seek_for_lines()[0].mapped("balance"), [250.0])
+        self.assertEqual(invoices.mapped("amount_residual"), [100.0, 100.0, 300.0])
+
+        lines = wizard.wholesale_allocation_ids
+        self.assertEqual(lines.company_id, company_b)
+        self.env.invalidate_all()
+        with self.assertRaises(AccessError):
+            lines.with_user(self.invoicing_user).with_context(
+                allowed_company_ids=self.company.ids
+            ).read(["amount"])
