@@ -379,3 +379,17 @@ class TestPaymentAllocation(AccountTestInvoicingCommon):
             lines.with_user(self.invoicing_user).with_context(
                 allowed_company_ids=self.company.ids
             ).read(["amount"])
+
+    def test_split_payment_in_draft_keeps_its_lines(self):
+        wizard = self._wizard(self.old | self.new | self.third, amount=1200.0)
+        self._split(wizard, {self.new: 600.0, self.old: 400.0})
+        wizard.action_create_payments()
+        payment = self._customer_payments().with_user(self.invoicing_user)
+        payment.action_draft()
+        with self.assertRaises(UserError):
+            payment.amount = 1300.0
+        payment.memo = "WR alloc memo"
+        self.assertEqual(
+            sorted(payment.move_id.line_ids.mapped("balance")),
+            [-600.0, -400.0, -200.0, 1200.0],
+        )
