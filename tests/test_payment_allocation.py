@@ -224,6 +224,14 @@ class TestPaymentAllocation(AccountTestInvoicingCommon):
         open_lines = counterparts.filtered(lambda line: not line.reconciled)
         self.assertEqual(open_lines.mapped("amount_residual"), [-200.0])
         self.assertFalse(payment.is_reconciled)
+        # One line per invoice, labelled for it and reconciled with it alone.
+        for invoice, amount in ((self.old, 400.0), (self.new, 600.0)):
+            line = counterparts.filtered(
+                lambda line, invoice=invoice: line.name == f"Payment of {invoice.name}"
+            )
+            self.assertEqual(line.balance, -amount)
+            self.assertTrue(line.reconciled)
+            self.assertEqual(line.matched_debit_ids.debit_move_id.move_id, invoice)
         self.assertEqual(
             (self.old | self.new | self.third).mapped("amount_residual"),
             [100.0, 100.0, 300.0],

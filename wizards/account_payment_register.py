@@ -306,6 +306,9 @@ class AccountPaymentRegister(models.TransientModel):
             )
         return plan
 
+    def _wholesale_allocation_label(self, move):
+        return self.env._("Payment of %(invoice)s", invoice=move.name)
+
     def _wholesale_allocation_line_vals(self, plan, destination_account):
         """One receivable line per allocated invoice, given to core as extra
         lines of the payment's entry. When everything is allocated, core's
@@ -319,7 +322,7 @@ class AccountPaymentRegister(models.TransientModel):
         split = plan if not currency.is_zero(self.amount - allocated) else plan[:-1]
         return [
             {
-                "name": self.env._("Payment of %(invoice)s", invoice=move.name),
+                "name": self._wholesale_allocation_label(move),
                 "account_id": destination_account,
                 "partner_id": self.partner_id.id,
                 "currency_id": currency.id,
@@ -367,11 +370,17 @@ class AccountPaymentRegister(models.TransientModel):
                 )
             )
             for move, amount in plan:
-                # Lines of the same amount are interchangeable.
-                payment_line = free_lines.filtered(
+                # Lines of the same amount are interchangeable; the one labelled
+                # for this invoice is taken first.
+                candidates = free_lines.filtered(
                     lambda line, amount=amount: (
                         currency.compare_amounts(-line.amount_currency, amount) == 0
                     )
+                )
+                label = self._wholesale_allocation_label(move)
+                payment_line = (
+                    candidates.filtered(lambda line, label=label: line.name == label)
+                    or candidates
                 )[:1]
                 if not payment_line:
                     raise UserError(
