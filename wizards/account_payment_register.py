@@ -38,9 +38,10 @@ class AccountPaymentRegister(models.TransientModel):
       so core balances the entry and keeps what is not allocated on its own
       counterpart line: an outstanding credit of the customer);
     * ``_reconcile_payments`` reconciles each of these lines with its own
-      invoice through ``account.move.line.reconcile()``, so each reconcile
-      consumes exactly that line (partials, full reconciles and exchange
-      differences stay core's).
+      invoice's lines only, through core's reconciliation
+      (``account.move.line._reconcile_plan``, what ``reconcile()`` calls, given
+      one line set per invoice), so each reconcile consumes exactly that line
+      (partials, full reconciles and exchange differences stay core's).
 
     Reconciling the whole payment with all invoices and then unreconciling
     the surplus would not work: core would pick the invoices itself, and
@@ -369,6 +370,7 @@ class AccountPaymentRegister(models.TransientModel):
                     line.account_id in accounts and not line.reconciled
                 )
             )
+            pairs = []
             for move, amount in plan:
                 # Lines of the same amount are interchangeable; the one labelled
                 # for this invoice is taken first.
@@ -391,14 +393,25 @@ class AccountPaymentRegister(models.TransientModel):
                         )
                     )
                 free_lines -= payment_line
-                (
-                    payment_line
-                    + invoice_lines.filtered(
-                        lambda line, move=move: (
-                            line.move_id == move and not line.reconciled
-                        )
+                pairs.append(
+                    (
+                        move,
+                        amount,
+                        payment_line,
+                        invoice_lines.filtered(
+                            lambda line, move=move: (
+                                line.move_id == move and not line.reconciled
+                            )
+                        ),
                     )
-                ).reconcile()
+                )
+            # One reconciliation per invoice, each of its payment line and that
+            # invoice's lines only: what reconcile() does line set by line set,
+            # batched in one pass of core's reconciliation.
+            self.env["account.move.line"]._reconcile_plan(
+                [payment_line + lines for _m, _a, payment_line, lines in pairs]
+            )
+            for move, amount, payment_line, _lines in pairs:
                 if not currency.is_zero(payment_line.amount_residual_currency):
                     # Someone paid the invoice meanwhile: roll everything back.
                     raise UserError(
