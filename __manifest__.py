@@ -39,6 +39,7 @@
         "views/account_move_views.xml",
         "views/wholesale_credit_approval_views.xml",
         "views/wholesale_retail_menus.xml",
+        "wizards/account_payment_register_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

@@ -27,3 +27,4 @@ from . import sale_order_line
 from . import pos_order_line
 from . import wholesale_credit_approval
 from . import account_move
+from . import account_payment

@@ -11,3 +11,4 @@ from . import test_pos_live
 from . import test_returns
 from . import test_return_log
 from . import test_credit_terms
+from . import test_payment_allocation

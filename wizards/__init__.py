@@ -4,3 +4,5 @@ from . import wholesale_return_wizard
 from . import wholesale_return_wizard_line
 from . import wholesale_return_wizard_flows
 from . import wholesale_credit_approval_wizard
+from . import account_payment_register
+from . import account_payment_register_allocation
