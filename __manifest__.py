@@ -36,6 +36,8 @@
         "views/stock_picking_views.xml",
         "views/pos_order_views.xml",
         "views/wholesale_retail_menus.xml",
+        "reports/wholesale_customer_statement.xml",
+        "wizards/wholesale_statement_wizard_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

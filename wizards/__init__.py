@@ -3,3 +3,4 @@ from . import stock_return_picking
 from . import wholesale_return_wizard
 from . import wholesale_return_wizard_line
 from . import wholesale_return_wizard_flows
+from . import wholesale_statement_wizard
