@@ -88,8 +88,9 @@ class WholesaleMonthlyReportReceivables(models.Model):
     )
 
     def _compute_report(self):
-        super()._compute_report()
+        result = super()._compute_report()
         self._compute_receivables()
+        return result
 
     def _compute_receivables(self):
         self.ensure_one()
