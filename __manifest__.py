@@ -40,6 +40,8 @@
         "views/wholesale_credit_approval_views.xml",
         "views/wholesale_retail_menus.xml",
         "wizards/account_payment_register_views.xml",
+        "reports/wholesale_customer_statement.xml",
+        "wizards/wholesale_statement_wizard_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

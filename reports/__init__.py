@@ -7,3 +7,6 @@ from . import monthly_report_exports
 from . import monthly_report_sections
 from . import sale_report
 from . import wholesale_monthly_report_xlsx
+from . import wholesale_receivable_ageing
+from . import wholesale_customer_statement
+from . import monthly_report_receivables

@@ -72,6 +72,10 @@ class MonthlyReportXlsx(models.AbstractModel):
             messages[_("Top Movers")] = _("No stocked product was sold in this month.")
         if not report.return_ids:
             messages[_("Returns by Reason")] = _("No goods came back in this month.")
+        if len(report.receivable_ids) <= 1:
+            messages[_("Receivables")] = _(
+                "No wholesale customer was invoiced, paid or owed money in this month."
+            )
         if not report.adjustment_ids:
             messages[_("Reconciliation")] = _(
                 "No inventory count was applied in this month in these "
@@ -306,12 +310,40 @@ class MonthlyReportXlsx(models.AbstractModel):
             ]
             for ret in report.return_ids
         ]
+        receivable_cols = [
+            (_("Customer"), "text", 28),
+            (_("Invoiced"), "money", 14),
+            (_("Collected"), "money", 14),
+            (_("Open at Month End"), "money", 14),
+            (_("Overdue at Month End"), "money", 14),
+            (_("Current"), "money", 13),
+            (_("1-30 Days"), "money", 13),
+            (_("31-60 Days"), "money", 13),
+            (_("61-90 Days"), "money", 13),
+            (_("90+ Days"), "money", 13),
+        ]
+        receivable_rows = [
+            [
+                rec.partner_label,
+                rec.invoiced,
+                rec.collected,
+                rec.open_amount,
+                rec.overdue_amount,
+                rec.amount_current,
+                rec.amount_1_30,
+                rec.amount_31_60,
+                rec.amount_61_90,
+                rec.amount_90_plus,
+            ]
+            for rec in report.receivable_ids
+        ]
         return [
             (_("Summary"), summary_cols, summary_rows),
             (_("Sales by Product"), line_cols, line_rows),
             (_("Slow Movers"), slow_cols, slow_rows),
             (_("Top Movers"), top_cols, top_rows),
             (_("Returns by Reason"), return_cols, return_rows),
+            (_("Receivables"), receivable_cols, receivable_rows),
             (_("Reconciliation"), adj_cols, adj_rows),
         ]
 

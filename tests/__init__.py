@@ -12,3 +12,4 @@ from . import test_returns
 from . import test_return_log
 from . import test_credit_terms
 from . import test_payment_allocation
+from . import test_receivables

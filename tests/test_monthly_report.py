@@ -763,6 +763,7 @@ class TestMonthlyReport(TestPoSCommon):
                 "Slow Movers",
                 "Top Movers",
                 "Returns by Reason",
+                "Receivables",
                 "Reconciliation",
             ],
         )

@@ -6,3 +6,4 @@ from . import wholesale_return_wizard_flows
 from . import wholesale_credit_approval_wizard
 from . import account_payment_register
 from . import account_payment_register_allocation
+from . import wholesale_statement_wizard
