@@ -67,6 +67,8 @@ class TestReceivables(AccountTestInvoicingCommon):
                         "name": "WR Rcv Wholesaler",
                         "is_company": True,
                         "wholesale_customer": True,
+                        # invoices of the past, posted today: no credit hold
+                        "wholesale_overdue_tolerance": 100000,
                     },
                     {"name": "WR Rcv Retail Customer"},
                 ]
