@@ -25,3 +25,5 @@ from . import uom_uom
 from . import sale_order
 from . import sale_order_line
 from . import pos_order_line
+from . import pos_config_credit
+from . import pos_order_credit
