@@ -62,13 +62,18 @@ class PosOrder(models.Model):
             return False
         partner = self.partner_id.commercial_partner_id
         self._wholesale_serialize_customer_account(partner)
+        # read the account as it is now: this order's lines (pos_sale takes
+        # what they settle off the sale orders' amount to invoice) and
+        # anything computed earlier in this transaction
+        partner.invalidate_recordset(["credit", "credit_to_invoice"])
+        self.env["sale.order"].invalidate_model(["amount_to_invoice"])
         return self._wholesale_customer_account_credit(
             partner, self.company_id, amount, exclude_order_ids=self.ids
         )
 
     @api.model
     def _wholesale_customer_account_credit(
-        self, partner, company, amount, exclude_order_ids=()
+        self, partner, company, amount, exclude_order_ids=(), settled=0.0
     ):
         """``partner._wholesale_credit_figures`` for a Customer Account payment
         of ``amount`` (company currency), counting the Customer Account sales
@@ -77,13 +82,22 @@ class PosOrder(models.Model):
         Until its session closes, an uninvoiced POS sale on account is in no
         journal item (core books the receivable at closing), so it is not in
         the partner's receivable: it counts with "confirmed, not invoiced".
+
+        ``settled``: the part of ``amount`` that settles confirmed sale orders
+        not yet synced (pos_sale takes it off the orders' amount to invoice
+        once the POS order exists); never more than the orders hold.
         """
         open_sales = self._wholesale_open_account_sales(
             partner, company, exclude_order_ids=exclude_order_ids
         )
+        if settled > 0:
+            # sudo: the amount to invoice is read as the partner's credit
+            # figures read it; it only caps what the POS says it settles
+            ordered = partner.sudo().with_company(company).credit_to_invoice
+            settled = min(settled, max(ordered, 0.0))
         # exclude_amount is subtracted from "confirmed, not invoiced"
         return partner._wholesale_credit_figures(
-            company, amount=amount, exclude_amount=-open_sales
+            company, amount=amount, exclude_amount=max(settled, 0.0) - open_sales
         )
 
     @api.model

@@ -81,10 +81,10 @@ class TestPosCustomerAccountCredit(WholesalePoolCommon):
             payments=[(method or self.pay_later_pm, qty)],
         )
 
-    def _check(self, amount, config=None, partner=None):
+    def _check(self, amount, config=None, partner=None, settled=0.0):
         config = (config or self.config).with_user(self.cashier)
         return config.wholesale_check_customer_account(
-            (partner or self.contact).id, amount
+            (partner or self.contact).id, amount, settled_amount=settled
         )["message"]
 
     def test_setup(self):
@@ -156,6 +156,57 @@ class TestPosCustomerAccountCredit(WholesalePoolCommon):
             self._check(10.0), _over_limit("95.00", "0.00", "10.00", "105.00")
         )
 
+    def test_settling_a_sale_order_on_account_counts_it_once(self):
+        """A confirmed order of 15 is already on the account (not invoiced):
+        settling it at the POS on Customer Account adds no new credit."""
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.soap.id,
+                            "product_uom_qty": 15,
+                            "price_unit": 1.0,
+                            "tax_ids": [],
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        self.assertEqual(order.amount_to_invoice, 15.0)
+        self.assertRegex(
+            self._check(15.0), _over_limit("80.00", "15.00", "15.00", "110.00")
+        )
+        self.assertEqual(self._check(15.0, settled=15.0), "")
+        # never more than the orders hold: 50 "settled" takes off 15
+        self.assertRegex(
+            self._check(25.0, settled=50.0),
+            _over_limit("80.00", "0.00", "25.00", "105.00"),
+        )
+        with self.assertRaisesRegex(UserError, "cannot be negative"):
+            self._check(5.0, settled=-15.0)
+        # the payment's own sync counts the settled order once
+        self.open_new_session()
+        data = self.create_ui_order_data(
+            [
+                {
+                    "product": self.soap,
+                    "quantity": 15,
+                    "sale_order_line_id": order.order_line.id,
+                }
+            ],
+            customer=self.contact,
+            payments=[(self.pay_later_pm, 15)],
+        )
+        pos_order = self._sync(data, online=True)
+        self.assertRecordValues(pos_order, [{"state": "paid", "amount_paid": 15.0}])
+        self.assertEqual(pos_order.lines.sale_order_line_id, order.order_line)
+        self.assertRegex(
+            self._check(10.0), _over_limit("80.00", "15.00", "10.00", "105.00")
+        )
+
     def test_hold_and_overdue_refuse_under_the_limit(self):
         self.customer.wholesale_credit_hold = True
         self.customer.wholesale_credit_hold_reason = "WR cheque bounced"
@@ -197,10 +248,10 @@ class TestPosCustomerAccountCredit(WholesalePoolCommon):
     def test_bad_input_is_refused_clearly(self):
         with self.assertRaisesRegex(UserError, "cannot be negative"):
             self._check(-5.0)
-        with self.assertRaisesRegex(UserError, "customer .* is unknown"):
-            self.config.with_user(self.cashier).wholesale_check_customer_account(
-                self.customer.id + 10**6, 5.0
-            )
+        config = self.config.with_user(self.cashier)
+        for partner_id in (self.customer.id + 10**6, 0, -1, 2**40):
+            with self.assertRaisesRegex(UserError, "customer .* is unknown"):
+                config.wholesale_check_customer_account(partner_id, 5.0)
         for partner_id, amount in (("1", 5.0), (self.customer.id, "5"), (True, 1.0)):
             with self.assertRaisesRegex(UserError, "malformed"):
                 self.config.with_user(self.cashier).wholesale_check_customer_account(

@@ -27,14 +27,20 @@ patch(OrderPaymentValidation.prototype, {
         if (!partner || !(amount > 0)) {
             return false;
         }
+        // what the order settles of confirmed sale orders (pos_sale) is
+        // already counted on the customer's account, as not invoiced
+        const settled = order.lines
+            .filter((line) => line.sale_order_line_id)
+            .reduce((total, line) => total + line.priceIncl, 0);
         let result;
         try {
             result = await Promise.race([
-                this.pos.data.call("pos.config", "wholesale_check_customer_account", [
-                    [this.pos.config.id],
-                    partner.id,
-                    amount,
-                ]),
+                this.pos.data.call(
+                    "pos.config",
+                    "wholesale_check_customer_account",
+                    [[this.pos.config.id], partner.id, amount],
+                    { settled_amount: Math.max(settled, 0) }
+                ),
                 new Promise((resolve) => setTimeout(() => resolve(null), 5000)),
             ]);
         } catch {
