@@ -28,3 +28,5 @@ from . import pos_order_line
 from . import wholesale_credit_approval
 from . import account_move
 from . import account_payment
+from . import pos_config_credit
+from . import pos_order_credit

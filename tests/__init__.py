@@ -13,3 +13,4 @@ from . import test_return_log
 from . import test_credit_terms
 from . import test_payment_allocation
 from . import test_receivables
+from . import test_pos_credit
