@@ -195,10 +195,11 @@ class ResPartner(models.Model):
         overdue_before = today - timedelta(
             days=max(partner.wholesale_overdue_tolerance, 0)
         )
-        overdue = (
-            self.env["account.move.line"]
-            .sudo()
-            .search(
+        # the overdue tolerance and the hold are a wholesale customer's terms;
+        # any customer's credit limit counts (core's own)
+        overdue = self.env["account.move.line"]
+        if partner.wholesale_customer:
+            overdue = overdue.sudo().search(
                 [
                     ("company_id", "child_of", company.root_id.id),
                     ("partner_id", "child_of", partner.id),
@@ -210,7 +211,7 @@ class ResPartner(models.Model):
                 ],
                 order="date_maturity, id",
             )
-        )
+        on_hold = partner.wholesale_customer and partner.wholesale_credit_hold
         over_limit = bool(
             limit_on and currency.compare_amounts(total, partner.credit_limit) > 0
         )
@@ -229,9 +230,9 @@ class ResPartner(models.Model):
             "overdue_amount": sum(overdue.mapped("amount_residual")),
             "overdue_days": overdue and (today - overdue[0].date_maturity).days or 0,
             "overdue_first": overdue[:1].move_id.name or "",
-            "on_hold": partner.wholesale_credit_hold,
+            "on_hold": on_hold,
             "hold_reason": partner.wholesale_credit_hold_reason or "",
-            "blocked": over_limit or bool(overdue) or partner.wholesale_credit_hold,
+            "blocked": over_limit or bool(overdue) or on_hold,
         }
 
     def _wholesale_credit_message(self, figures, document):
