@@ -208,6 +208,7 @@ class TestPosCustomerAccountCredit(WholesalePoolCommon):
         )
 
     def test_hold_and_overdue_refuse_under_the_limit(self):
+        self.customer.wholesale_customer = True
         self.customer.wholesale_credit_hold = True
         self.customer.wholesale_credit_hold_reason = "WR cheque bounced"
         self.assertIn("Put on hold by a manager: WR cheque bounced", self._check(1.0))
@@ -226,6 +227,10 @@ class TestPosCustomerAccountCredit(WholesalePoolCommon):
         self.assertIn("%s, is %s days overdue" % (old.name, days), self._check(1.0))
         # a refund to the account is never refused
         self.assertEqual(self._check(0.0), "")
+        # the tolerance and the hold are a wholesale customer's terms: a
+        # retail customer's old invoice holds nothing
+        self.customer.wholesale_customer = False
+        self.assertEqual(self._check(1.0), "")
 
     def test_amount_in_the_pos_currency(self):
         """15.00 in a POS whose currency is worth two of the company's is 30.00."""
