@@ -86,10 +86,10 @@ class WholesaleCreditApproval(models.Model):
             raise UserError(self.env._("An approval is kept as it was given."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_kept(self):
         if not self.env.su:
             raise UserError(self.env._("An approval is kept as it was given."))
-        return super().unlink()
 
     def _wholesale_covers(self, kind, amount, currency, discount=0.0):
         """The approvals among ``self`` that still cover a document of
