@@ -10,7 +10,7 @@
     "application": True,
     "installable": True,
     "depends": ["sale_stock", "sale_margin", "point_of_sale", "pos_sale", "account"],
-    "external_dependencies": {"python": ["xlsxwriter", "num2words"]},
+    "external_dependencies": {"python": ["xlsxwriter", "num2words", "cn2an"]},
     "data": [
         "security/wholesale_retail_groups.xml",
         "security/ir.model.access.csv",

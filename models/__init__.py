@@ -25,3 +25,4 @@ from . import uom_uom
 from . import sale_order
 from . import sale_order_line
 from . import pos_order_line
+from . import res_currency

@@ -10,3 +10,4 @@ from . import test_channel_rules
 from . import test_pos_live
 from . import test_returns
 from . import test_return_log
+from . import test_amount_in_words
