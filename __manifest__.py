@@ -20,6 +20,7 @@
         "data/wholesale_return_reason_data.xml",
         "reports/wholesale_monthly_report_reports.xml",
         "reports/wholesale_monthly_report_views.xml",
+        "reports/account_invoice_report.xml",
         "wizards/wholesale_ladder_apply_views.xml",
         "wizards/wholesale_return_wizard_views.xml",
         "views/wholesale_overview_views.xml",

@@ -26,3 +26,4 @@ from . import sale_order
 from . import sale_order_line
 from . import pos_order_line
 from . import res_currency
+from . import account_move_line

@@ -11,3 +11,4 @@ from . import test_pos_live
 from . import test_returns
 from . import test_return_log
 from . import test_amount_in_words
+from . import test_invoice_pdf
