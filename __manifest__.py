@@ -10,7 +10,7 @@
     "application": True,
     "installable": True,
     "depends": ["sale_stock", "sale_margin", "point_of_sale", "pos_sale", "account"],
-    "external_dependencies": {"python": ["xlsxwriter", "num2words"]},
+    "external_dependencies": {"python": ["xlsxwriter", "num2words", "cn2an"]},
     "data": [
         "security/wholesale_retail_groups.xml",
         "security/ir.model.access.csv",
@@ -20,6 +20,7 @@
         "data/wholesale_return_reason_data.xml",
         "reports/wholesale_monthly_report_reports.xml",
         "reports/wholesale_monthly_report_views.xml",
+        "reports/account_invoice_report.xml",
         "wizards/wholesale_ladder_apply_views.xml",
         "wizards/wholesale_return_wizard_views.xml",
         "wizards/wholesale_credit_approval_wizard_views.xml",

@@ -30,3 +30,5 @@ from . import account_move
 from . import account_payment
 from . import pos_config_credit
 from . import pos_order_credit
+from . import res_currency
+from . import account_move_line

@@ -11,7 +11,9 @@ Each command finds or sets up what it needs, and is idempotent:
   official 19.0 source downloaded into .state/ when the network allows;
 * PostgreSQL: the PG* environment or a local server that answers; else a private
   cluster under .state/pg started with Debian's binaries (installed if root);
-* Chromium for the browser tests (Debian package ``chromium``).
+* Chromium for the browser tests (Debian package ``chromium``);
+* wkhtmltopdf, poppler-utils (pdftotext) and the Noto fonts (Chinese, Thai,
+  Arabic) for printing and checking PDF reports.
 
 Nothing here is skipped quietly: a missing piece stops the command with a
 message that says what to provide.
@@ -499,6 +501,46 @@ def ensure_wkhtmltopdf(required):
     )
 
 
+def ensure_pdftotext(required, which=shutil.which, apt=None):
+    return ensure_tool(
+        ("pdftotext",),
+        "poppler-utils",
+        "the invoice PDF tests cannot read back the printed text",
+        required=required,
+        which=which,
+        apt=apt,
+    )
+
+
+def _fc_list_zh():
+    """What ``fc-list :lang=zh`` lists (the fonts with Chinese), '' without fc-list."""
+    if not shutil.which("fc-list"):
+        return ""
+    return run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip()
+
+
+FONT_PACKAGES = ("fontconfig", "fonts-noto-cjk", "fonts-noto-core")
+
+
+def ensure_fonts(fc_list=_fc_list_zh, apt=None):
+    """Fonts for invoices in Chinese, Thai and Arabic.
+
+    wkhtmltopdf draws the characters that the report's web font lacks with the
+    system's fonts; without a Chinese one, Chinese has no glyphs to print.
+    Returns True when a Chinese font is there; else installs Debian's Noto fonts
+    (as root), or warns with the line to run.
+    """
+    apt = apt or apt_install
+    if fc_list() or (apt(*FONT_PACKAGES) and fc_list()):
+        return True
+    say(
+        "WARNING: no Chinese font is installed, so PDF reports cannot print "
+        f"Chinese. Install the fonts (apt-get install {' '.join(FONT_PACKAGES)}) "
+        "and run this command again."
+    )
+    return False
+
+
 def ensure_rtlcss():
     if shutil.which("rtlcss") or not shutil.which("npm"):
         return
@@ -518,6 +560,9 @@ def prepare(need_browser):
         ensure_chromium()
     # The tests print PDFs and must not skip them; the demo still serves without.
     ensure_wkhtmltopdf(required=need_browser)
+    if need_browser:  # the invoice PDF test reads the printed text back
+        ensure_pdftotext(required=True)
+    ensure_fonts()
     ensure_rtlcss()
     return cmd, [f"--addons-path={','.join(addons)}", *db_opts], env
 

@@ -14,3 +14,5 @@ from . import test_credit_terms
 from . import test_payment_allocation
 from . import test_receivables
 from . import test_pos_credit
+from . import test_amount_in_words
+from . import test_invoice_pdf

@@ -212,3 +212,40 @@ def test_core_plan_adds_the_pos_selection_unless_named_whole():
     assert "/point_of_sale" in tags.split(",")
     assert not any(t.startswith("/point_of_sale:") for t in tags.split(","))
     assert "/pos_sale:TestPoSSale" in tags.split(",")
+
+
+def test_missing_pdftotext_fails_the_tests():
+    with pytest.raises(wr.SetupError, match="apt-get install poppler-utils"):
+        wr.ensure_pdftotext(True, which=lambda _n: None, apt=lambda *_p: False)
+
+
+def test_fonts_already_there_install_nothing():
+    def apt_must_not_run(*packages):
+        raise AssertionError(packages)
+
+    assert wr.ensure_fonts(
+        fc_list=lambda: "/usr/share/fonts/NotoSansCJK.ttc: Noto Sans CJK SC",
+        apt=apt_must_not_run,
+    )
+
+
+def test_missing_chinese_font_is_installed_as_root():
+    installed = set()
+
+    def apt_ok(*packages):
+        installed.update(packages)
+        return True
+
+    def fc_list():
+        return "Noto Sans CJK SC" if "fonts-noto-cjk" in installed else ""
+
+    assert wr.ensure_fonts(fc_list=fc_list, apt=apt_ok)
+    assert {"fonts-noto-cjk", "fonts-noto-core", "fontconfig"} <= installed
+
+
+def test_missing_chinese_font_without_root_says_what_to_run(capsys):
+    # no fc-list (it lists nothing) and apt refused: a warning, not a stop
+    assert not wr.ensure_fonts(fc_list=lambda: "", apt=lambda *_p: False)
+    out = capsys.readouterr().out
+    assert "WARNING: no Chinese font" in out
+    assert "apt-get install fontconfig fonts-noto-cjk fonts-noto-core" in out
