@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -25,10 +27,13 @@ class AccountMove(models.Model):
             )
 
     def _post(self, soft=True):
+        batch = defaultdict(float)  # customer -> earlier invoices of this call
         for move in self:
             if not move._wholesale_credit_applies():
                 continue
-            message = move._wholesale_credit_check()[1]
+            partner = move.partner_id.commercial_partner_id
+            partner._wholesale_serialize_credit()
+            message = move._wholesale_credit_check(extra=batch[partner.id])[1]
             if message:
                 raise UserError(
                     message
@@ -37,6 +42,8 @@ class AccountMove(models.Model):
                         "A manager can approve it with Approve Credit on the invoice."
                     )
                 )
+            amount, exclude = move._wholesale_new_credit()
+            batch[partner.id] += max(amount - exclude, 0.0)
         return super()._post(soft=soft)
 
     def _wholesale_credit_applies(self):
@@ -55,19 +62,32 @@ class AccountMove(models.Model):
 
     def _wholesale_new_credit(self):
         """``(amount, exclude)`` in the company's currency: the invoice's total
-        and the part of it that confirmed sale orders already count (approved,
-        if need be, when they were confirmed)."""
+        and the part of it that its confirmed sale orders already hold of the
+        customer's credit (counted, and approved if need be, when they were
+        confirmed): its lines of those orders, down payments included, up to
+        what the orders still hold."""
         self.ensure_one()
         amount = abs(self.amount_total_signed)
-        # sudo: the confirmed-not-invoiced part reads the invoice's sale
-        # orders, which an invoicing user without Sales rights cannot
-        exclude = self.sudo()._get_partner_credit_warning_exclude_amount()
-        return amount, exclude
+        # sudo: an invoicing user without Sales rights reads the invoice's
+        # sale orders
+        lines = self.sudo().invoice_line_ids.filtered("sale_line_ids")
+        if not lines or not self.amount_total:
+            return amount, 0.0
+        rate = amount / abs(self.amount_total)
+        linked = sum(lines.mapped("price_total")) * rate
+        orders = lines.sale_line_ids.order_id.filtered(lambda o: o.state == "sale")
+        partner = self.partner_id.commercial_partner_id
+        held = partner._wholesale_orders_exposure(self.company_id, orders=orders)
+        return amount, max(min(linked, held, amount), 0.0)
 
-    def _wholesale_credit_check(self):
+    def _wholesale_credit_check(self, extra=0.0):
         """``(figures, message)``: the message is empty when the invoice adds
         no credit beyond its confirmed orders, the customer's credit allows it,
-        or a manager approved it."""
+        or a manager approved it.
+
+        :param extra: new credit of other invoices of the customer posted in
+            the same call, in the company's currency
+        """
         self.ensure_one()
         amount, exclude = self._wholesale_new_credit()
         currency = self.company_id.currency_id
@@ -75,7 +95,7 @@ class AccountMove(models.Model):
             return {}, ""
         partner = self.partner_id.commercial_partner_id
         figures = partner._wholesale_credit_figures(
-            self.company_id, amount=amount, exclude_amount=exclude
+            self.company_id, amount=amount + extra, exclude_amount=exclude
         )
         if not figures["blocked"]:
             return figures, ""
@@ -84,9 +104,7 @@ class AccountMove(models.Model):
         )
         if approvals._wholesale_covers("credit", amount, currency):
             return figures, ""
-        return figures, partner._wholesale_credit_message(
-            figures, self.env._("this invoice")
-        )
+        return figures, partner._wholesale_credit_message(figures, "invoice")
 
     def action_wholesale_approve(self):
         self.ensure_one()

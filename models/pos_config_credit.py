@@ -64,7 +64,5 @@ class PosConfig(models.Model):
         figures = order._wholesale_customer_account_credit(
             partner.commercial_partner_id, company, amount, settled=settled
         )
-        message = figures["partner"]._wholesale_credit_message(
-            figures, self.env._("this Customer Account payment")
-        )
+        message = figures["partner"]._wholesale_credit_message(figures, "pos")
         return {"message": message}

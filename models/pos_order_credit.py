@@ -1,6 +1,6 @@
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_datetime, plaintext2html
+from odoo.tools import format_datetime, plaintext2html
 
 
 class PosOrder(models.Model):
@@ -61,12 +61,7 @@ class PosOrder(models.Model):
         if not amount or not self.partner_id:
             return False
         partner = self.partner_id.commercial_partner_id
-        self._wholesale_serialize_customer_account(partner)
-        # read the account as it is now: this order's lines (pos_sale takes
-        # what they settle off the sale orders' amount to invoice) and
-        # anything computed earlier in this transaction
-        partner.invalidate_recordset(["credit", "credit_to_invoice"])
-        self.env["sale.order"].invalidate_model(["amount_to_invoice"])
+        partner._wholesale_serialize_credit()
         return self._wholesale_customer_account_credit(
             partner, self.company_id, amount, exclude_order_ids=self.ids
         )
@@ -84,20 +79,21 @@ class PosOrder(models.Model):
         the partner's receivable: it counts with "confirmed, not invoiced".
 
         ``settled``: the part of ``amount`` that settles confirmed sale orders
-        not yet synced (pos_sale takes it off the orders' amount to invoice
-        once the POS order exists); never more than the orders hold.
+        (the POS order is not synced yet, so the orders still hold it); never
+        more than the orders hold.
         """
-        open_sales = self._wholesale_open_account_sales(
-            partner, company, exclude_order_ids=exclude_order_ids
-        )
         if settled > 0:
-            # sudo: the amount to invoice is read as the partner's credit
-            # figures read it; it only caps what the POS says it settles
-            ordered = partner.sudo().with_company(company).credit_to_invoice
-            settled = min(settled, max(ordered, 0.0))
-        # exclude_amount is subtracted from "confirmed, not invoiced"
+            # it only caps what the POS says it settles: never more than the
+            # customer's confirmed orders still hold
+            held = partner._wholesale_orders_exposure(company)
+            settled = min(settled, max(held, 0.0))
+        # the figures count the open sessions' sales on account, but this
+        # order's, whose payment is ``amount``
         return partner._wholesale_credit_figures(
-            company, amount=amount, exclude_amount=max(settled, 0.0) - open_sales
+            company,
+            amount=amount,
+            exclude_amount=max(settled, 0.0),
+            exclude_pos_order_ids=exclude_order_ids,
         )
 
     @api.model
@@ -126,30 +122,9 @@ class PosOrder(models.Model):
             sum(payment.amount / (payment.currency_rate or 1.0) for payment in payments)
         )
 
-    @api.model
-    def _wholesale_serialize_customer_account(self, partner):
-        """Make two Customer Account payments of one customer, synced at the
-        same time, see each other.
-
-        The cursor is REPEATABLE READ: two transactions reading the account
-        at once would both see room under the limit. Both update the
-        customer's row (to the same value): the second waits for the first,
-        then fails with a serialization error, which Odoo retries with a fresh
-        snapshot that includes the first payment. Taking a lock alone would
-        not refresh the snapshot.
-        """
-        self.env.cr.execute(
-            SQL(
-                "UPDATE res_partner SET write_date = write_date WHERE id = %s",
-                partner.id,
-            )
-        )
-
     def _wholesale_customer_account_message(self, figures):
         self.ensure_one()
-        return figures["partner"]._wholesale_credit_message(
-            figures, self.env._("this Customer Account payment")
-        )
+        return figures["partner"]._wholesale_credit_message(figures, "pos")
 
     def _wholesale_record_credit_overrun(self, figures):
         """An order paid on Customer Account beyond the customer's credit was

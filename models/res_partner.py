@@ -2,7 +2,11 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
+
+#: the overdue tolerance of a new customer (days)
+CREDIT_TOLERANCE_DAYS = 30
 
 #: the fields of a customer's credit terms only a credit manager changes
 CREDIT_TERMS_FIELDS = (
@@ -35,7 +39,7 @@ class ResPartner(models.Model):
 
     wholesale_overdue_tolerance = fields.Integer(
         string="Overdue Tolerance (days)",
-        default=30,
+        default=CREDIT_TOLERANCE_DAYS,
         help="A wholesale customer with an invoice overdue by more than this "
         "many days is on credit hold: their orders are not confirmed and their "
         "invoices not posted until a manager approves.",
@@ -65,6 +69,18 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and not self._wholesale_is_credit_manager():
+            # a default (e.g. from the context) counts as the user's choice
+            defaults = self.default_get(list(CREDIT_TERMS_FIELDS))
+            for vals in vals_list:
+                chosen = {**defaults, **vals}
+                if (
+                    chosen.get("wholesale_overdue_tolerance", CREDIT_TOLERANCE_DAYS)
+                    != CREDIT_TOLERANCE_DAYS
+                    or chosen.get("wholesale_credit_hold")
+                    or chosen.get("wholesale_credit_hold_reason")
+                ):
+                    raise AccessError(self._wholesale_credit_terms_denied())
         if not self._wholesale_may_choose_customer_flag():
             # a default (e.g. from the context) counts as the user's choice
             default = self.default_get(["wholesale_customer"]).get(
@@ -99,12 +115,7 @@ class ResPartner(models.Model):
                 if name in vals
             )
         ):
-            raise AccessError(
-                self.env._(
-                    "Only a sales, accounting or wholesale manager changes a "
-                    "customer's credit hold and overdue tolerance."
-                )
-            )
+            raise AccessError(self._wholesale_credit_terms_denied())
         if "wholesale_customer" in vals and not (
             self._wholesale_may_choose_customer_flag()
         ):
@@ -153,6 +164,13 @@ class ResPartner(models.Model):
     # Credit terms
     # ------------------------------------------------------------------
     @api.model
+    def _wholesale_credit_terms_denied(self):
+        return self.env._(
+            "Only a sales, accounting or wholesale manager changes a customer's "
+            "credit hold and overdue tolerance."
+        )
+
+    @api.model
     def _wholesale_is_credit_manager(self):
         """Who approves credit and quotes: a sales, accounting or wholesale
         manager."""
@@ -166,30 +184,46 @@ class ResPartner(models.Model):
             )
         )
 
-    def _wholesale_credit_figures(self, company, amount=0.0, exclude_amount=0.0):
+    def _wholesale_credit_figures(
+        self, company, amount=0.0, exclude_amount=0.0, exclude_pos_order_ids=()
+    ):
         """Where a customer's credit stands if a document of ``amount`` goes
         through, in ``company``'s currency.
 
+        The exposure is the receivable (core's ``credit``: every open
+        receivable line), plus what confirmed sale orders still hold
+        (``_wholesale_orders_exposure``, whatever their invoicing policy and
+        delivery), plus the Customer Account sales of POS sessions not yet
+        closed (booked only at closing), plus this document.
+
         :param company: the company giving the credit
         :param amount: the new document's amount, in the company's currency
-        :param exclude_amount: the part of ``amount`` already counted as
-            confirmed but not invoiced (an invoice of a confirmed order)
+        :param exclude_amount: the part of ``amount`` already counted in what
+            confirmed orders hold (an invoice of a confirmed order, a POS
+            payment settling one)
+        :param exclude_pos_order_ids: POS orders whose Customer Account
+            payment is ``amount`` itself
         :return: a dict of the figures; ``blocked`` says if the document
             needs a manager's approval
         """
         self.ensure_one()
-        # sudo: the receivable, the amount to invoice and the limit are read
-        # only by invoicing users; a salesperson's confirmation and a
-        # cashier's Customer Account payment are checked against them as core's
-        # credit warning does (sale.order._compute_partner_credit_warning)
+        # sudo: the receivable, the orders and the limit are read only by
+        # invoicing users; a salesperson's confirmation and a cashier's
+        # Customer Account payment are checked against them as core's credit
+        # warning does (sale.order._compute_partner_credit_warning)
         partner = self.commercial_partner_id.sudo().with_company(company)
         # computed without dependencies: a value read before an invoice was
         # posted in this transaction (core's credit warning reads it) is stale
-        partner.invalidate_recordset(["credit", "debit", "credit_to_invoice"])
+        partner.invalidate_recordset(["credit", "debit"])
         currency = company.currency_id
         limit_on = company.account_use_credit_limit and partner.credit_limit > 0
         receivable = partner.credit
-        to_invoice = partner.credit_to_invoice - exclude_amount
+        open_pos = self.env["pos.order"]._wholesale_open_account_sales(
+            partner, company, exclude_order_ids=exclude_pos_order_ids
+        )
+        to_invoice = (
+            partner._wholesale_orders_exposure(company) + open_pos - exclude_amount
+        )
         total = receivable + to_invoice + amount
         today = fields.Date.context_today(self)
         overdue_before = today - timedelta(
@@ -235,11 +269,80 @@ class ResPartner(models.Model):
             "blocked": over_limit or bool(overdue) or on_hold,
         }
 
+    def _wholesale_confirmed_orders(self, company):
+        """The commercial partner's confirmed sale orders in ``company`` that
+        may still hold credit (not fully invoiced), as the superuser."""
+        self.ensure_one()
+        return (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "sale"),
+                    ("invoice_status", "!=", "invoiced"),
+                    ("partner_invoice_id", "child_of", self.commercial_partner_id.id),
+                ]
+            )
+        )
+
+    def _wholesale_orders_exposure(self, company, orders=None):
+        """What confirmed sale orders still hold of the customer's credit, in
+        ``company``'s currency: each order's total less its posted invoices
+        (credit notes aside: goods returned or prices lowered do not come back
+        as credit to give) and less what the Point of Sale settled of it, never
+        below 0. Unlike core's ``credit_to_invoice`` it does not wait for the
+        delivery of goods invoiced on delivered quantities.
+
+        :param orders: the orders to count (default: all confirmed ones)
+        """
+        self.ensure_one()
+        if orders is None:
+            orders = self._wholesale_confirmed_orders(company)
+        # sudo: POS lines and invoices of the orders, whatever the user's rights
+        orders = orders.sudo()
+        exposure = 0.0
+        for order in orders:
+            total = order.amount_total / (order.currency_rate or 1.0)
+            invoiced = sum(
+                move.amount_total_signed
+                for move in order.invoice_ids
+                if move.state == "posted" and move.move_type == "out_invoice"
+            )
+            settled = sum(
+                line.price_subtotal_incl / (line.order_id.currency_rate or 1.0)
+                for line in order.order_line.pos_order_line_ids
+                if line.order_id.state != "cancel"
+            )
+            exposure += max(total - invoiced - settled, 0.0)
+        return company.currency_id.round(exposure)
+
+    def _wholesale_serialize_credit(self):
+        """Make two documents of one customer checked at the same time (two
+        confirmations, a confirmation and a POS payment...) see each other.
+
+        The cursor is REPEATABLE READ: two transactions reading the account
+        at once would both see room under the limit. Both update the
+        customer's row (to the same value): the second waits for the first,
+        then fails with a serialization error, which Odoo retries with a fresh
+        snapshot that includes the first document. A lock alone would not
+        refresh the snapshot.
+        """
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET write_date = write_date WHERE id = %s",
+                self.commercial_partner_id.id,
+            )
+        )
+
     def _wholesale_credit_message(self, figures, document):
         """The figures of a credit hold in words, each on its line.
 
         :param figures: from ``_wholesale_credit_figures``
-        :param document: what is held ("this order", "this invoice", ...)
+        :param document: what is held: "order", "invoice" or "pos" (a
+            Customer Account payment); each has its own sentences, for
+            languages whose words change with the document's
         """
         if not figures["blocked"]:
             return ""
@@ -249,14 +352,46 @@ class ResPartner(models.Model):
         def money(value):
             return formatLang(env, value, currency_obj=currency)
 
-        lines = [
-            env._(
-                "%(partner)s is on credit hold; %(document)s needs a manager's "
-                "approval.",
-                partner=figures["partner"].display_name,
-                document=document,
+        partner = figures["partner"].display_name
+        if document == "invoice":
+            lines = [
+                env._(
+                    "%(partner)s is on credit hold; this invoice needs a "
+                    "manager's approval.",
+                    partner=partner,
+                )
+            ]
+            exposure = env._(
+                "Receivable %(receivable)s + confirmed, not invoiced "
+                "%(to_invoice)s + this invoice %(amount)s = %(total)s, above "
+                "the credit limit of %(limit)s by %(excess)s."
             )
-        ]
+        elif document == "pos":
+            lines = [
+                env._(
+                    "%(partner)s is on credit hold; this Customer Account payment "
+                    "needs a manager's approval.",
+                    partner=partner,
+                )
+            ]
+            exposure = env._(
+                "Receivable %(receivable)s + confirmed, not invoiced "
+                "%(to_invoice)s + this Customer Account payment %(amount)s = "
+                "%(total)s, above the credit limit of %(limit)s by %(excess)s."
+            )
+        else:
+            lines = [
+                env._(
+                    "%(partner)s is on credit hold; this order needs a manager's "
+                    "approval.",
+                    partner=partner,
+                )
+            ]
+            exposure = env._(
+                "Receivable %(receivable)s + confirmed, not invoiced "
+                "%(to_invoice)s + this order %(amount)s = %(total)s, above "
+                "the credit limit of %(limit)s by %(excess)s."
+            )
         if figures["on_hold"]:
             lines.append(
                 env._(
@@ -266,30 +401,40 @@ class ResPartner(models.Model):
             )
         if figures["over_limit"]:
             lines.append(
-                env._(
-                    "Receivable %(receivable)s + confirmed, not invoiced "
-                    "%(to_invoice)s + %(document)s %(amount)s = %(total)s, above "
-                    "the credit limit of %(limit)s by %(excess)s.",
-                    receivable=money(figures["receivable"]),
-                    to_invoice=money(figures["to_invoice"]),
-                    document=document,
-                    amount=money(figures["amount"]),
-                    total=money(figures["total"]),
-                    limit=money(figures["credit_limit"]),
-                    excess=money(figures["total"] - figures["credit_limit"]),
-                )
+                exposure
+                % {
+                    "receivable": money(figures["receivable"]),
+                    "to_invoice": money(figures["to_invoice"]),
+                    "amount": money(figures["amount"]),
+                    "total": money(figures["total"]),
+                    "limit": money(figures["credit_limit"]),
+                    "excess": money(figures["total"] - figures["credit_limit"]),
+                }
             )
-        if figures["overdue_lines"]:
-            lines.append(
-                env._(
-                    "%(count)s invoice(s) overdue beyond the tolerance of "
-                    "%(tolerance)s days, %(amount)s open; the oldest, %(invoice)s, "
-                    "is %(days)s days overdue.",
-                    count=len(figures["overdue_lines"].move_id),
-                    tolerance=figures["tolerance"],
-                    amount=money(figures["overdue_amount"]),
-                    invoice=figures["overdue_first"],
-                    days=figures["overdue_days"],
+        overdue = figures["overdue_lines"]
+        if overdue:
+            values = {
+                "count": len(overdue.move_id),
+                "tolerance": figures["tolerance"],
+                "amount": money(figures["overdue_amount"]),
+                "invoice": figures["overdue_first"],
+                "days": figures["overdue_days"],
+            }
+            if len(overdue.move_id) == 1:
+                lines.append(
+                    env._(
+                        "Invoice %(invoice)s is %(days)s days overdue, beyond the "
+                        "tolerance of %(tolerance)s days: %(amount)s open.",
+                        **values,
+                    )
                 )
-            )
+            else:
+                lines.append(
+                    env._(
+                        "%(count)s invoices are overdue beyond the tolerance of "
+                        "%(tolerance)s days, %(amount)s open; the oldest, "
+                        "%(invoice)s, is %(days)s days overdue.",
+                        **values,
+                    )
+                )
         return "\n".join(lines)

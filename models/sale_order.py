@@ -3,7 +3,7 @@ from contextvars import ContextVar
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_round
+from odoo.tools import float_compare, float_round, plaintext2html
 from odoo.tools.misc import formatLang
 
 from .wholesale_stock_pool import server_mark
@@ -104,26 +104,59 @@ class SaleOrder(models.Model):
             order.wholesale_credit_message = held and order._wholesale_credit_check()[1]
 
     def action_confirm(self):
-        wholesale = self.filtered("wholesale_customer")
+        held = self.browse()
+        batch = defaultdict(float)  # customer -> earlier orders of this call
         for order in self:
-            if not order._wholesale_credit_applies():
+            if not order._wholesale_credit_applies() or order._wholesale_paid_online():
                 continue
+            partner = order.partner_id.commercial_partner_id
+            partner._wholesale_serialize_credit()
             message = order._wholesale_quote_needs()
-            if message:
-                raise UserError(message)
-            message = order._wholesale_credit_check()[1]
-            if message:
-                raise UserError(
-                    message
-                    + "\n"
-                    + self.env._(
-                        "A manager can approve it with Approve Credit on the order."
-                    )
+            if not message:
+                message = order._wholesale_credit_check(extra=batch[partner.id])[1]
+                message = message and message + "\n" + self.env._(
+                    "A manager can approve it with Approve Credit on the order."
                 )
+            if message and self.env.user.share:
+                # the customer signs or accepts on the portal: the order waits
+                # for a manager rather than failing in the customer's face
+                held |= order
+                order._wholesale_note_held(message)
+            elif message:
+                raise UserError(message)
+            else:
+                batch[partner.id] += order._wholesale_amount_company()
+        orders = self - held
+        if not orders:
+            return True
+        wholesale = orders.filtered("wholesale_customer")
         (
             wholesale - wholesale._wholesale_settled_at_pos()
         )._wholesale_check_quantity_rules()
-        return super().action_confirm()
+        return super(SaleOrder, orders).action_confirm()
+
+    def _wholesale_paid_online(self):
+        """Paid, in part or whole, by an online payment (the customer's money
+        is taken: its confirmation is never refused)."""
+        self.ensure_one()
+        # sudo: transactions are read by accounting users only
+        return any(
+            tx.state in ("authorized", "done") for tx in self.sudo().transaction_ids
+        )
+
+    def _wholesale_note_held(self, message):
+        """A held order the customer confirmed on the portal: its salesperson
+        is told, with the figures."""
+        self.ensure_one()
+        # sudo: the portal customer's call; the note and the activity are the
+        # system's
+        order = self.sudo()
+        order.message_post(body=plaintext2html(message), subtype_xmlid="mail.mt_note")
+        order.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=(order.user_id or self.env.ref("base.user_admin")).id,
+            summary=self.env._("Confirmed by the customer, held: needs approval"),
+        )
 
     def action_quotation_send(self):
         for order in self:
@@ -166,19 +199,21 @@ class SaleOrder(models.Model):
             discount if kind == "quote" else 0.0,
         )
 
-    def _wholesale_credit_check(self):
+    def _wholesale_credit_check(self, extra=0.0):
         """``(figures, message)``: the message is empty when the customer's
-        credit allows the order, or a manager approved it."""
+        credit allows the order, or a manager approved it.
+
+        :param extra: other orders of the customer confirmed in the same call,
+            in the company's currency
+        """
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
         figures = partner._wholesale_credit_figures(
-            self.company_id, amount=self._wholesale_amount_company()
+            self.company_id, amount=self._wholesale_amount_company() + extra
         )
         if not figures["blocked"] or self._wholesale_valid_approvals("credit"):
             return figures, ""
-        return figures, partner._wholesale_credit_message(
-            figures, self.env._("this order")
-        )
+        return figures, partner._wholesale_credit_message(figures, "order")
 
     def _wholesale_quote_needs(self):
         """Why the quotation needs a manager's approval, or ``""``."""

@@ -378,3 +378,102 @@ class TestCreditTerms(WholesalePoolCommon):
             .search([("partner_id", "=", self.wholesaler.id)])
         )
         self.assertFalse(seen)
+
+    # ------------------------------------------------------------------
+    # review: exposure of every confirmed order, batches, payments taken
+    # ------------------------------------------------------------------
+    def test_orders_invoiced_on_delivery_count_before_delivery(self):
+        self.product.invoice_policy = "delivery"
+        self.wholesaler.with_company(self.company).credit_limit = 1500.0
+        first = self._order(10)
+        first.action_confirm()  # 1,000: nothing delivered, nothing to invoice
+        second = self._order(10)
+        with self.assertRaises(UserError) as caught:
+            second.action_confirm()
+        self.assertRegex(
+            str(caught.exception), r"confirmed, not invoiced \$\s1,000\.00"
+        )
+
+    def test_down_payment_invoice_of_an_approved_order_posts(self):
+        self._invoice(900.0)
+        order = self._order(5)
+        self._approve(order, self.sales_manager, "Prepayment asked")
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"advance_payment_method": "percentage", "amount": 50})
+        )
+        wizard.create_invoices()
+        down_payment = order.invoice_ids
+        self.assertEqual(down_payment.amount_total, 250.0)
+        down_payment.with_user(self.invoicing_user).action_post()
+        self.assertEqual(down_payment.state, "posted")
+        # the order now holds 250 less; the final invoice goes through too
+        final = order._create_invoices(final=True)
+        final.with_user(self.invoicing_user).action_post()
+        self.assertEqual(final.state, "posted")
+
+    def test_orders_confirmed_together_count_together(self):
+        first, second = self._order(6), self._order(6)  # 600 + 600 > 1,000
+        with self.assertRaises(UserError):
+            (first | second).action_confirm()
+        self.assertEqual((first | second).mapped("state"), ["draft", "draft"])
+
+    def test_order_paid_online_is_confirmed_even_when_held(self):
+        self._invoice(950.0)
+        order = self._order(2)
+        self.env["payment.transaction"].sudo().create(
+            {
+                "provider_id": self.env["payment.provider"]
+                .sudo()
+                .create({"name": "WR Credit Provider", "company_id": self.company.id})
+                .id,
+                "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                "reference": "WR-CREDIT-TX-1",
+                "amount": order.amount_total,
+                "currency_id": order.currency_id.id,
+                "partner_id": self.wholesaler.id,
+                "sale_order_ids": [(6, 0, order.ids)],
+                "state": "done",
+            }
+        )
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_portal_confirmation_of_a_held_order_waits_for_a_manager(self):
+        self._invoice(950.0)
+        order = self._order(2)
+        portal = new_test_user(
+            self.env, login="wr_credit_portal", groups="base.group_portal"
+        )
+        # as the portal's signature does: sudo, the customer's user
+        order.with_user(portal).sudo().action_confirm()
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.activity_ids.user_id, self.salesperson)
+        self.assertIn("1,150.00", order.message_ids[0].body)
+
+    def test_credit_terms_are_the_managers_even_at_creation(self):
+        clerk = new_test_user(
+            self.env,
+            login="wr_credit_clerk",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+            company_id=self.company.id,
+        )
+        Partner = self.env["res.partner"].with_user(clerk)
+        with self.assertRaises(AccessError):
+            Partner.create({"name": "WR lax", "wholesale_overdue_tolerance": 9999})
+        with self.assertRaises(AccessError):
+            Partner.with_context(default_wholesale_credit_hold=True).create(
+                {"name": "WR lax 2"}
+            )
+        Partner.create({"name": "WR plain"})  # the defaults are fine
+        # approvals are written by the approval form only
+        with self.assertRaises(AccessError):
+            self.env["wholesale.credit.approval"].with_user(self.sales_manager).create(
+                {
+                    "kind": "credit",
+                    "partner_id": self.wholesaler.id,
+                    "company_id": self.company.id,
+                    "reason": "forged",
+                }
+            )

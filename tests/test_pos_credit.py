@@ -224,7 +224,7 @@ class TestPosCustomerAccountCredit(WholesalePoolCommon):
         due = old.line_ids.filtered("date_maturity").date_maturity
         days = (fields.Date.context_today(old) - due).days
         self.assertGreater(days, self.customer.wholesale_overdue_tolerance)
-        self.assertIn("%s, is %s days overdue" % (old.name, days), self._check(1.0))
+        self.assertIn("%s is %s days overdue" % (old.name, days), self._check(1.0))
         # a refund to the account is never refused
         self.assertEqual(self._check(0.0), "")
         # the tolerance and the hold are a wholesale customer's terms: a

@@ -75,8 +75,12 @@ class WholesaleCreditApprovalWizard(models.TransientModel):
             amount = self.order_id._wholesale_amount_company()
         else:
             amount = self.move_id._wholesale_new_credit()[0]
-        self.env["wholesale.credit.approval"].create(
+        # sudo: approvals are written here only, after the manager check,
+        # with who and when forced (no one creates or forges one otherwise)
+        self.env["wholesale.credit.approval"].sudo().create(
             {
+                "user_id": self.env.user.id,
+                "date": fields.Datetime.now(),
                 "kind": self.kind,
                 "order_id": self.order_id.id,
                 "move_id": self.move_id.id,

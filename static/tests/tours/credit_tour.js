@@ -19,7 +19,7 @@ registry.category("web_tour.tours").add("WholesaleRetailCustomerAccountCreditTou
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Customer Account"),
             PaymentScreen.clickValidate(),
-            Dialog.is({ title: "Credit limit reached" }),
+            Dialog.is({ title: "Credit hold" }),
             {
                 content: "the dialog gives the figures",
                 trigger: ".modal-body:contains(WR Credit Over is on credit hold):contains(above the credit limit)",

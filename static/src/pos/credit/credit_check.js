@@ -50,7 +50,7 @@ patch(OrderPaymentValidation.prototype, {
             return false;
         }
         this.pos.dialog.add(AlertDialog, {
-            title: _t("Credit limit reached"),
+            title: _t("Credit hold"),
             body: result.message,
         });
         return true;
