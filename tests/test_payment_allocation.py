@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
@@ -401,3 +403,94 @@ class TestPaymentAllocation(AccountTestInvoicingCommon):
             sorted(payment.move_id.line_ids.mapped("balance")),
             [-600.0, -400.0, -200.0, 1200.0],
         )
+
+    # -------------------------------------------------------------------------
+    # Payments without a journal entry (core's flow, untouched)
+    # -------------------------------------------------------------------------
+
+    def _method_line_without_outstanding_account(self):
+        """The bank journal's manual inbound method, with no outstanding
+        account (what an Enterprise database may be configured with)."""
+        method_line = self.bank_journal.inbound_payment_method_line_ids.filtered(
+            lambda line: line.code == "manual"
+        )[:1]
+        self.assertTrue(method_line)
+        method_line.payment_account_id = False
+        return method_line
+
+    def _as_with_accountant(self):
+        """Invoices go 'in_payment' before 'paid': what the Accountant app's
+        override of this hook returns, and the one thing core checks
+        (``account.payment.create``) before forcing an outstanding account on
+        a payment whose method line has none."""
+        return patch.object(
+            type(self.env["account.move"]),
+            "_get_invoice_in_payment_state",
+            lambda self: "in_payment",
+        )
+
+    def _assert_core_flow_without_entry(self, invoices):
+        payment = self._customer_payments()
+        self.assertEqual(len(payment), 1)
+        self.assertRecordValues(
+            payment,
+            [{"amount": 1000.0, "move_id": False, "outstanding_account_id": False}],
+        )
+        # Core reconciles nothing (there is nothing to reconcile) and links
+        # the payment to every invoice it was registered for.
+        self.assertEqual(invoices.mapped("amount_residual"), [500.0, 700.0, 300.0])
+        for invoice in invoices:
+            self.assertIn(payment, invoice.matched_payment_ids)
+
+    def test_no_split_when_the_payment_gets_no_entry(self):
+        invoices = self.old | self.new | self.third
+        method_line = self._method_line_without_outstanding_account()
+        with self._as_with_accountant():
+            wizard = self._wizard(
+                invoices, amount=1000.0, payment_method_line_id=method_line.id
+            )
+            self.assertEqual(wizard.payment_method_line_id, method_line)
+            self.assertFalse(wizard._wholesale_payment_gets_entry())
+            self.assertFalse(wizard.wholesale_allocation_active)
+            self.assertFalse(wizard.wholesale_allocation_ids)
+            wizard.action_create_payments()
+            self._assert_core_flow_without_entry(invoices)
+
+    def test_split_when_core_forces_the_outstanding_account(self):
+        """Without the Accountant app core gives every payment an entry, even
+        when its method line has no outstanding account: the split applies."""
+        invoices = self.old | self.new | self.third
+        method_line = self._method_line_without_outstanding_account()
+        wizard = self._wizard(
+            invoices, amount=1000.0, payment_method_line_id=method_line.id
+        )
+        self.assertTrue(wizard._wholesale_payment_gets_entry())
+        self.assertTrue(wizard.wholesale_allocation_active)
+        self._split(wizard, {self.new: 600.0, self.old: 400.0})
+        wizard.action_create_payments()
+        payment = self._customer_payments()
+        self.assertTrue(payment.move_id)
+        self.assertTrue(payment.outstanding_account_id)
+        self.assertEqual(invoices.mapped("amount_residual"), [100.0, 100.0, 300.0])
+
+    def test_reconcile_falls_back_to_core_without_split_lines(self):
+        """Should a payment come out of core without the split's lines (here:
+        without any entry although the wizard expected one), core reconciles
+        it instead of the wizard failing."""
+        invoices = self.old | self.new | self.third
+        method_line = self._method_line_without_outstanding_account()
+        with (
+            self._as_with_accountant(),
+            patch.object(
+                type(self.env["account.payment.register"]),
+                "_wholesale_payment_gets_entry",
+                lambda self: True,
+            ),
+        ):
+            wizard = self._wizard(
+                invoices, amount=1000.0, payment_method_line_id=method_line.id
+            )
+            self.assertTrue(wizard.wholesale_allocation_active)
+            self._split(wizard, {self.new: 600.0, self.old: 400.0})
+            wizard.action_create_payments()
+            self._assert_core_flow_without_entry(invoices)

@@ -19,6 +19,7 @@ ALLOCATION_DEPENDS = (
     "partner_type",
     "currency_id",
     "source_currency_id",
+    "payment_method_line_id",
 )
 
 
@@ -125,9 +126,30 @@ class AccountPaymentRegister(models.TransientModel):
         self.ensure_one()
         return self.line_ids._origin
 
+    def _wholesale_payment_gets_entry(self):
+        """Whether core will give the payment a journal entry, the only place
+        the split can live.
+
+        Core creates the entry only for a payment with an outstanding account
+        (``account.payment._generate_journal_entry``). That account is the
+        payment method line's (``_compute_outstanding_account_id``); when the
+        line has none, ``account.payment.create`` forces one only while
+        invoices go straight to 'paid', i.e. without the Accountant app
+        (``account.move._get_invoice_in_payment_state``). Core's
+        ``force_payment_move`` context key is not followed here: without the
+        split, core's own flow runs, which is right either way."""
+        self.ensure_one()
+        accounting_installed = (
+            self.env["account.move"]._get_invoice_in_payment_state() == "in_payment"
+        )
+        return bool(
+            self.payment_method_line_id.payment_account_id or not accounting_installed
+        )
+
     def _wholesale_allocation_possible(self):
         """One grouped payment received from one customer, in the currency of
-        several posted invoices (not credit notes)."""
+        several posted invoices (not credit notes), that gets a journal entry
+        (otherwise there is nothing to split and core's flow runs)."""
         self.ensure_one()
         if not (
             self.can_edit_wizard
@@ -136,6 +158,7 @@ class AccountPaymentRegister(models.TransientModel):
             and self.partner_type == "customer"
             and self.currency_id
             and self.currency_id == self.source_currency_id
+            and self._wholesale_payment_gets_entry()
         ):
             return False
         lines = self._wholesale_allocation_lines()
@@ -355,6 +378,59 @@ class AccountPaymentRegister(models.TransientModel):
             )
         return payment_vals
 
+    def _wholesale_reconcile_pairs(self, payment, invoice_lines, plan):
+        """``[(invoice, amount, payment line, invoice lines), ...]``: the
+        payment's receivable line cut for each invoice of the plan. Empty when
+        the payment has none of them (no journal entry, for instance); a split
+        found only in part is refused."""
+        currency = self.currency_id
+        free_lines = payment.move_id.line_ids.filtered(
+            lambda line, accounts=invoice_lines.account_id: (
+                line.account_id in accounts and not line.reconciled
+            )
+        )
+        pairs = []
+        missing = []
+        for move, amount in plan:
+            # Lines of the same amount are interchangeable; the one labelled
+            # for this invoice is taken first.
+            candidates = free_lines.filtered(
+                lambda line, amount=amount: (
+                    currency.compare_amounts(-line.amount_currency, amount) == 0
+                )
+            )
+            label = self._wholesale_allocation_label(move)
+            payment_line = (
+                candidates.filtered(lambda line, label=label: line.name == label)
+                or candidates
+            )[:1]
+            if not payment_line:
+                missing.append((move, amount))
+                continue
+            free_lines -= payment_line
+            pairs.append(
+                (
+                    move,
+                    amount,
+                    payment_line,
+                    invoice_lines.filtered(
+                        lambda line, move=move: (
+                            line.move_id == move and not line.reconciled
+                        )
+                    ),
+                )
+            )
+        if pairs and missing:
+            move, amount = missing[0]
+            raise UserError(
+                self.env._(
+                    "The payment has no line of %(amount)s for %(invoice)s.",
+                    amount=self._wholesale_format(amount),
+                    invoice=move.display_name,
+                )
+            )
+        return pairs
+
     def _reconcile_payments(self, to_process, edit_mode=False):
         if not (edit_mode and self._wholesale_allocation_applies()):
             return super()._reconcile_payments(to_process, edit_mode=edit_mode)
@@ -362,49 +438,16 @@ class AccountPaymentRegister(models.TransientModel):
         # the payment's lines were cut from.
         plan = self._wholesale_allocation_plan()
         currency = self.currency_id
+        to_core = []
         for vals in to_process:
             payment = vals["payment"]
-            invoice_lines = vals["to_reconcile"]
-            free_lines = payment.move_id.line_ids.filtered(
-                lambda line, accounts=invoice_lines.account_id: (
-                    line.account_id in accounts and not line.reconciled
-                )
-            )
-            pairs = []
-            for move, amount in plan:
-                # Lines of the same amount are interchangeable; the one labelled
-                # for this invoice is taken first.
-                candidates = free_lines.filtered(
-                    lambda line, amount=amount: (
-                        currency.compare_amounts(-line.amount_currency, amount) == 0
-                    )
-                )
-                label = self._wholesale_allocation_label(move)
-                payment_line = (
-                    candidates.filtered(lambda line, label=label: line.name == label)
-                    or candidates
-                )[:1]
-                if not payment_line:
-                    raise UserError(
-                        self.env._(
-                            "The payment has no line of %(amount)s for %(invoice)s.",
-                            amount=self._wholesale_format(amount),
-                            invoice=move.display_name,
-                        )
-                    )
-                free_lines -= payment_line
-                pairs.append(
-                    (
-                        move,
-                        amount,
-                        payment_line,
-                        invoice_lines.filtered(
-                            lambda line, move=move: (
-                                line.move_id == move and not line.reconciled
-                            )
-                        ),
-                    )
-                )
+            pairs = self._wholesale_reconcile_pairs(payment, vals["to_reconcile"], plan)
+            if not pairs:
+                # None of the split's lines is on the payment (core created it
+                # without a journal entry, or without the lines): core's own
+                # reconciliation handles it as if there were no split.
+                to_core.append(vals)
+                continue
             # One reconciliation per invoice, each of its payment line and that
             # invoice's lines only: what reconcile() does line set by line set,
             # batched in one pass of core's reconciliation.
@@ -424,3 +467,5 @@ class AccountPaymentRegister(models.TransientModel):
                     )
             moves = self.env["account.move"].browse([move.id for move, _a in plan])
             moves.matched_payment_ids += payment
+        if to_core:
+            super()._reconcile_payments(to_core, edit_mode=edit_mode)
