@@ -10,6 +10,7 @@ BUCKET_FIELDS = {
     "days_31_60": "amount_31_60",
     "days_61_90": "amount_61_90",
     "days_90_plus": "amount_90_plus",
+    "credits": "amount_credits",
 }
 
 
@@ -28,7 +29,9 @@ class WholesaleMonthlyReportReceivable(models.Model):
     invoiced = fields.Monetary(
         help="Posted customer invoices (and sales receipts) of the customer "
         "with an accounting date in the month, less its credit notes, taxes "
-        "included: what the customer was charged in the month.",
+        "included: what the customer was charged in the month. Point of sale "
+        "Customer Account sales that were not invoiced are not in it (they "
+        "are in the open amount).",
     )
     collected = fields.Monetary(
         help="Payments matched in the month against the customer's invoices "
@@ -36,23 +39,35 @@ class WholesaleMonthlyReportReceivable(models.Model):
         "settlement or a write-off reconciled with them), dated by the match: "
         "the later of the payment's and the invoice's dates. Money paid back "
         "on a credit note counts negative; a payment not yet matched to an "
-        "invoice is not collected yet.",
+        "invoice is not collected yet (it is an unallocated credit). Exchange "
+        "differences (the gain or loss entries Odoo books when an invoice in "
+        "another currency is paid at another rate) are not money collected "
+        "and are left out.",
     )
     open_amount = fields.Monetary(
         string="Open at Month End",
-        help="The customer's invoices less credit notes still open at the end "
-        "of the month (the report's day), after the payments matched up to "
-        "that day.",
+        help="What the customer owed at the end of the month (the report's "
+        "day): every receivable journal item still open that day (invoices, "
+        "point of sale Customer Account sales, opening balances), after the "
+        "payments matched up to that day, less the credit notes and payments "
+        "not matched yet. Today it is the customer's Total Receivable.",
     )
     overdue_amount = fields.Monetary(
         string="Overdue at Month End",
-        help="The part of the open amount past its due date at the end of the month.",
+        help="The customer's open items past their due date at the end of "
+        "the month, before the unallocated credits are deducted.",
     )
     amount_current = fields.Monetary(string="Current")
     amount_1_30 = fields.Monetary(string="1-30 Days")
     amount_31_60 = fields.Monetary(string="31-60 Days")
     amount_61_90 = fields.Monetary(string="61-90 Days")
     amount_90_plus = fields.Monetary(string="90+ Days")
+    amount_credits = fields.Monetary(
+        string="Unallocated Credits",
+        help="Payments and credit notes of the customer not matched with an "
+        "invoice at the end of the month (negative): deducted from the open "
+        "amount, not aged.",
+    )
 
     @api.depends("partner_id", "is_total")
     def _compute_label(self):
@@ -70,10 +85,13 @@ class WholesaleMonthlyReportReceivables(models.Model):
     Per customer and in total: invoiced and collected in the month, and at
     the month's end (today for the running month) what is open and overdue,
     aged by ``wholesale.receivable.ageing``, the helper the customer
-    statement uses. Accounting dates are days: the month here is the
-    report's calendar month. The warehouse and channel filters do not apply
-    (a customer owes money, not a channel). Open at the end = open at the
-    start + invoiced - collected, but for exchange differences.
+    statement uses (every receivable journal item of the customer, not only
+    invoices). Accounting dates are days: the month here is the report's
+    calendar month. The warehouse and channel filters do not apply (a
+    customer owes money, not a channel). Open at the end = open at the
+    start + invoiced - collected, but for exchange differences and for
+    receivable items that are not invoices (point of sale account sales,
+    opening balances, and the payments matched with them).
     """
 
     _inherit = "wholesale.monthly.report"
@@ -179,7 +197,11 @@ class WholesaleMonthlyReportReceivables(models.Model):
         """{customer id: payments matched in the month} (see the field's
         help): partials dated in the month between a wholesale customer's
         invoice or credit note line and a line of anything but a sale
-        document (two invoices matched together collect nothing)."""
+        document (two invoices matched together collect nothing) or an
+        exchange difference entry: one that a partial names as its
+        ``exchange_move_id`` (the entry core books for it, see
+        ``account.move.line._create_exchange_difference_moves``), or any
+        entry of the company's exchange journal (a reversed one too)."""
         rows = self.env.execute_query(
             SQL(
                 """
@@ -197,12 +219,19 @@ class WholesaleMonthlyReportReceivables(models.Model):
                    %(lines)s
                AND apr.max_date >= %(date_from)s AND apr.max_date <= %(date_to)s
                AND other_move.move_type NOT IN %(move_types)s
+               AND other_move.journal_id IS DISTINCT FROM %(exchange_journal)s
+               AND NOT EXISTS (
+                       SELECT 1 FROM account_partial_reconcile exchange
+                        WHERE exchange.exchange_move_id = other_move.id)
           GROUP BY 1
                 """,
                 lines=self._receivable_lines_sql(),
                 date_from=self.date_from,
                 date_to=self.date_to,
                 move_types=SALE_DOCUMENTS,
+                exchange_journal=(
+                    self.company_id.currency_exchange_journal_id.id or None
+                ),
             )
         )
         return {partner_id: float(amount or 0.0) for partner_id, amount in rows}

@@ -6,9 +6,12 @@ class ReportCustomerStatement(models.AbstractModel):
     """The customer statement: what a customer owes on a day, aged.
 
     Printed from a customer (Print > Customer Statement: as of today) or
-    through the Customer Statement wizard (any past day). The open items and
-    the bucket totals come from ``wholesale.receivable.ageing``, the helper
-    the monthly report's receivables section uses too. Invoicing users
+    through the Customer Statement wizard (any past day). The open items
+    (invoices, credit notes, point of sale account sales, payments not
+    matched yet, opening balances: every receivable journal item) and the
+    bucket totals come from ``wholesale.receivable.ageing``, the helper the
+    monthly report's receivables section uses too; today, the total due is
+    the customer's Total Receivable (``partner.credit``). Invoicing users
     print it; each customer's page is in the customer's language.
     """
 
@@ -40,6 +43,11 @@ class ReportCustomerStatement(models.AbstractModel):
         ageing = self.env["wholesale.receivable.ageing"]
         statements = ageing._ageing_by_partner(company, as_of, partners)
         empty = {"lines": [], "totals": ageing._totals([])}
+        # the type of each item, in the language of the customer's page
+        kind_labels = {
+            partner.id: ageing.with_context(lang=partner.lang)._kind_labels()
+            for partner in partners
+        }
         return {
             "doc_ids": partners.ids,
             "doc_model": "res.partner",
@@ -50,4 +58,5 @@ class ReportCustomerStatement(models.AbstractModel):
             "statements": {
                 partner.id: statements.get(partner.id, empty) for partner in partners
             },
+            "kind_labels": kind_labels,
         }

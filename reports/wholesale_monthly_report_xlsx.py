@@ -321,6 +321,7 @@ class MonthlyReportXlsx(models.AbstractModel):
             (_("31-60 Days"), "money", 13),
             (_("61-90 Days"), "money", 13),
             (_("90+ Days"), "money", 13),
+            (_("Unallocated Credits"), "money", 14),
         ]
         receivable_rows = [
             [
@@ -334,6 +335,7 @@ class MonthlyReportXlsx(models.AbstractModel):
                 rec.amount_31_60,
                 rec.amount_61_90,
                 rec.amount_90_plus,
+                rec.amount_credits,
             ]
             for rec in report.receivable_ids
         ]

@@ -10,14 +10,26 @@ BUCKETS = [
     ("days_61_90", 90),
     ("days_90_plus", None),
 ]
+# credit lines (payments and credits not yet matched, credit notes) are not
+# aged: they go to this key, beside the buckets
+CREDITS = "credits"
 SALE_DOCUMENTS = ("out_invoice", "out_refund", "out_receipt")
 
 
 class WholesaleReceivableAgeing(models.AbstractModel):
-    """Open customer invoices and credit notes on a past day, aged.
+    """What customers owe on a past day: their open receivable items, aged.
 
     One helper for the customer statement and the monthly report's
     receivables section, so that both show the same figures.
+
+    The items are every posted journal item of the company on a receivable
+    account (``asset_receivable``) of the customer or of its contacts,
+    whatever its journal entry: invoices, receipts and credit notes, but
+    also Customer Account sales of the point of sale that were not invoiced
+    (booked with the customer when the session closes), payments not matched
+    yet (a payment's "Left as Customer Credit" part too) and opening
+    balances. Read today, their total is core's ``partner.credit`` (Total
+    Receivable), which the credit hold uses.
 
     The open amount of a receivable line on day D is what it was that day,
     not today: Odoo's ``amount_residual`` is today's, so the reconciliations
@@ -28,10 +40,13 @@ class WholesaleReceivableAgeing(models.AbstractModel):
     read with one SQL query; only the lines still open today or reconciled
     after D are looked at, so the query stays small on a ledger of years.
 
-    Days overdue are D minus the line's due date (``date_maturity``); a line
-    not yet due is "Current", the others fall in 1-30, 31-60, 61-90 and
-    90+ days overdue. A credit note counts as a negative amount in the
-    bucket of its own due date.
+    Debit items (what the customer was charged) are aged: days overdue are
+    D minus the item's due date (``date_maturity``, else its accounting
+    date); an item not yet due is "Current", the others fall in 1-30, 31-60,
+    61-90 and 90+ days overdue. Credit items (payments and credits not
+    matched with an invoice, credit notes) are not overdue: they are listed
+    with negative open amounts and summed apart, as "Unallocated Credits"
+    (key ``credits``), and deducted from the total due.
     """
 
     _name = "wholesale.receivable.ageing"
@@ -40,6 +55,30 @@ class WholesaleReceivableAgeing(models.AbstractModel):
     @api.model
     def _bucket_keys(self):
         return [key for key, _bound in BUCKETS]
+
+    @api.model
+    def _amount_keys(self):
+        """The keys of the totals that add up to the total due."""
+        return [*self._bucket_keys(), CREDITS]
+
+    @api.model
+    def _kind_labels(self):
+        """{kind: label} of the items' journal entries (see ``_open_lines``)."""
+        labels = dict(
+            self.env["account.move"]
+            ._fields["move_type"]
+            ._description_selection(self.env)
+        )
+        labels.update(
+            {
+                "payment": self.env._("Payment"),
+                "bank": self.env._("Bank Transaction"),
+                "pos": self.env._("Point of Sale"),
+                "exchange": self.env._("Exchange Difference"),
+                "entry": self.env._("Journal Entry"),
+            }
+        )
+        return labels
 
     @api.model
     def _bucket_of(self, days_overdue):
@@ -74,19 +113,24 @@ class WholesaleReceivableAgeing(models.AbstractModel):
 
     @api.model
     def _open_lines(self, company, as_of, partners=None):
-        """The receivable lines of posted customer invoices, receipts and
-        credit notes of ``company`` open on ``as_of``.
+        """The posted receivable lines of ``company`` open on ``as_of``
+        (whatever their journal entry).
 
         :param company: a ``res.company``
         :param as_of: a date (or its string)
         :param partners: customers (``res.partner``, contacts are read as
             their commercial entity); ``None`` for every wholesale customer
         :return: a list of dicts, oldest due date first: ``line_id``,
-            ``move_id``, ``move_name``, ``move_type``, ``partner_id`` (the
-            commercial entity), ``date`` (invoice date), ``date_maturity``,
-            ``amount`` (the line's original amount), ``residual`` (open on
-            ``as_of``), ``days_overdue`` and ``bucket``; amounts signed
-            (credit notes negative), in the company's currency
+            ``move_id``, ``move_name``, ``move_type``, ``kind`` (the move
+            type, or for a journal entry ``payment``, ``bank``, ``pos``,
+            ``exchange`` or ``entry``), ``kind_label``, ``reference`` (the
+            entry's reference, else for a journal entry the item's label),
+            ``partner_id`` (the commercial entity), ``date`` (invoice date,
+            else accounting date), ``date_maturity``, ``amount`` (the line's
+            original amount), ``residual`` (open on ``as_of``),
+            ``days_overdue`` (0 for a credit) and ``bucket`` (``credits``
+            for a credit line); amounts signed (credits negative), in the
+            company's currency
         """
         company.ensure_one()
         as_of = fields.Date.to_date(as_of)
@@ -110,7 +154,21 @@ class WholesaleReceivableAgeing(models.AbstractModel):
                 SELECT line_id, SUM(amount) AS amount FROM later GROUP BY line_id
             ), open_lines AS (
                 SELECT aml.id AS line_id, aml.move_id, am.name AS move_name,
-                       am.move_type, commercial.id AS partner_id,
+                       am.move_type,
+                       CASE WHEN am.move_type != 'entry' THEN am.move_type
+                            WHEN am.origin_payment_id IS NOT NULL THEN 'payment'
+                            WHEN am.statement_line_id IS NOT NULL THEN 'bank'
+                            WHEN EXISTS (SELECT 1 FROM pos_session ps
+                                          WHERE ps.move_id = am.id) THEN 'pos'
+                            WHEN am.journal_id = %(exchange_journal)s
+                              OR EXISTS (SELECT 1 FROM account_partial_reconcile x
+                                          WHERE x.exchange_move_id = am.id)
+                            THEN 'exchange'
+                            ELSE 'entry' END AS kind,
+                       COALESCE(NULLIF(am.ref, ''),
+                                CASE WHEN am.move_type = 'entry'
+                                     THEN aml.name END) AS reference,
+                       commercial.id AS partner_id,
                        COALESCE(am.invoice_date, aml.date) AS date,
                        COALESCE(aml.date_maturity, aml.date) AS date_maturity,
                        aml.balance AS amount,
@@ -126,7 +184,6 @@ class WholesaleReceivableAgeing(models.AbstractModel):
                  WHERE aml.company_id = %(company)s
                    AND account.account_type = 'asset_receivable'
                    AND aml.parent_state = 'posted'
-                   AND am.move_type IN %(move_types)s
                    AND aml.date <= %(as_of)s
                    AND (aml.amount_residual != 0 OR ls.line_id IS NOT NULL)
                    AND %(partner_filter)s
@@ -138,26 +195,37 @@ class WholesaleReceivableAgeing(models.AbstractModel):
                 as_of=as_of,
                 digits=digits,
                 company=company.id,
-                move_types=SALE_DOCUMENTS,
+                exchange_journal=company.currency_exchange_journal_id.id or None,
                 partner_filter=self._partner_sql(partners),
             )
         )
+        kind_labels = self._kind_labels()
         for row in rows:
             row["amount"] = float(row["amount"] or 0.0)
             row["residual"] = float(row["residual"])
-            row["days_overdue"] = (as_of - row["date_maturity"]).days
-            row["bucket"] = self._bucket_of(row["days_overdue"])
+            row["kind_label"] = kind_labels.get(row["kind"], row["kind"])
+            if row["amount"] < 0:
+                # a payment or a credit: owed to the customer, not overdue
+                row["days_overdue"] = 0
+                row["bucket"] = CREDITS
+            else:
+                row["days_overdue"] = (as_of - row["date_maturity"]).days
+                row["bucket"] = self._bucket_of(row["days_overdue"])
         return rows
 
     @api.model
     def _totals(self, lines):
-        """{bucket: open amount} for ``lines`` (from ``_open_lines``), plus
-        ``total`` (all open) and ``overdue`` (past their due date)."""
-        totals = dict.fromkeys(self._bucket_keys(), 0.0)
+        """{bucket: open amount} for ``lines`` (from ``_open_lines``), the
+        unallocated ``credits`` (negative), ``total`` (the total due: all of
+        them) and ``overdue`` (the debit items past their due date, before
+        the unallocated credits)."""
+        totals = dict.fromkeys(self._amount_keys(), 0.0)
         for line in lines:
             totals[line["bucket"]] += line["residual"]
-        totals["total"] = sum(totals[key] for key in self._bucket_keys())
-        totals["overdue"] = totals["total"] - totals["current"]
+        totals["total"] = sum(totals[key] for key in self._amount_keys())
+        totals["overdue"] = sum(
+            totals[key] for key in self._bucket_keys() if key != "current"
+        )
         return totals
 
     @api.model

@@ -16,7 +16,12 @@ AS_OF = date(2025, 3, 31)
 
 
 def pdf_text(content):
-    """The text of a PDF: pdftotext when installed, else pypdf."""
+    """The text of a PDF: pdftotext when installed, else pypdf (without the
+    invisible marks Odoo puts between a minus sign and the digits)."""
+    return _pdf_text(content).replace("\u200b", "").replace("\ufeff", "")
+
+
+def _pdf_text(content):
     if shutil.which("pdftotext"):
         return subprocess.run(
             ["pdftotext", "-layout", "-", "-"],
@@ -32,7 +37,8 @@ def pdf_text(content):
 class TestReceivables(AccountTestInvoicingCommon):
     """Ageing, the customer statement and the monthly report's receivables,
     on invoices of one wholesale customer built at known dates (company
-    currency, no tax), aged on 31 March 2025:
+    currency, no tax), aged on 31 March 2025 (RF is a credit: not aged, it
+    is an unallocated credit deducted from the total):
 
     =====  ==========  ==========  ======  ========================  ====  =====
     doc    date        due         amount  paid                      open  days
@@ -41,15 +47,16 @@ class TestReceivables(AccountTestInvoicingCommon):
     B      2025-01-15  2025-02-14   800    200 on 2025-02-28          600   45
     E      2025-01-05  2025-01-20   300    300 on 2025-04-05 (after)  300   70
     C      2025-02-20  2025-03-10   600    250 on 2025-03-20          350   21
-    RF     2025-03-12  2025-03-12  -100    (credit note)             -100   19
+    RF     2025-03-12  2025-03-12  -100    (credit note)             -100    0
     D      2025-03-05  2025-04-04   500    (to a contact person)      500   -4
     F      2025-04-02  2025-05-02   400    (after the day)              -    -
     =====  ==========  ==========  ======  ========================  ====  =====
 
-    Buckets: current 500, 1-30 250, 31-60 600, 61-90 300, 90+ 1000; total
-    2650, overdue 2150. March: invoiced 500 - 100 = 400, collected 250. A
-    retail customer's invoice of 999 and the wholesaler's invoice of 777 in
-    another company are never counted.
+    Buckets: current 500, 1-30 350, 31-60 600, 61-90 300, 90+ 1000, credits
+    -100; total 2650, overdue 2250 (the aged buckets past due, before the
+    credits). March: invoiced 500 - 100 = 400, collected 250. A retail
+    customer's invoice of 999 and the wholesaler's invoice of 777 in another
+    company are never counted.
     """
 
     @classmethod
@@ -117,8 +124,18 @@ class TestReceivables(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _invoice(cls, partner, day, due, amount, move_type="out_invoice", company=None):
+    def _invoice(
+        cls,
+        partner,
+        day,
+        due,
+        amount,
+        move_type="out_invoice",
+        company=None,
+        currency=None,
+    ):
         company = company or cls.company
+        currency = currency or company.currency_id
         move = (
             cls.env["account.move"]
             .with_company(company)
@@ -126,6 +143,7 @@ class TestReceivables(AccountTestInvoicingCommon):
                 {
                     "move_type": move_type,
                     "partner_id": partner.id,
+                    "currency_id": currency.id,
                     "invoice_date": day,
                     "date": day,
                     "invoice_date_due": due,
@@ -185,7 +203,8 @@ class TestReceivables(AccountTestInvoicingCommon):
                 self.inv_e.id: (300.0, 300.0, 70, "days_61_90"),
                 self.inv_b.id: (800.0, 600.0, 45, "days_31_60"),
                 self.inv_c.id: (600.0, 350.0, 21, "days_1_30"),
-                self.refund.id: (-100.0, -100.0, 19, "days_1_30"),
+                # a credit is not overdue: it is not aged
+                self.refund.id: (-100.0, -100.0, 0, "credits"),
                 self.inv_d.id: (500.0, 500.0, -4, "current"),
             },
         )
@@ -195,12 +214,13 @@ class TestReceivables(AccountTestInvoicingCommon):
             totals,
             {
                 "current": 500.0,
-                "days_1_30": 250.0,
+                "days_1_30": 350.0,
                 "days_31_60": 600.0,
                 "days_61_90": 300.0,
                 "days_90_plus": 1000.0,
+                "credits": -100.0,
                 "total": 2650.0,
-                "overdue": 2150.0,
+                "overdue": 2250.0,
             },
         )
         # every wholesale customer (None): the retail customer stays out
@@ -269,7 +289,8 @@ class TestReceivables(AccountTestInvoicingCommon):
             "1,000.00",  # 90+
             "300.00",  # 61-90
             "600.00",  # 31-60
-            "250.00",  # 1-30
+            "350.00",  # 1-30
+            "-100.00",  # unallocated credits
             "500.00",  # current
             "2,650.00",  # total due
             "101",  # days overdue of A
@@ -312,12 +333,13 @@ class TestReceivables(AccountTestInvoicingCommon):
             "invoiced": 400.0,
             "collected": 250.0,
             "open_amount": 2650.0,
-            "overdue_amount": 2150.0,
+            "overdue_amount": 2250.0,
             "amount_current": 500.0,
-            "amount_1_30": 250.0,
+            "amount_1_30": 350.0,
             "amount_31_60": 600.0,
             "amount_61_90": 300.0,
             "amount_90_plus": 1000.0,
+            "amount_credits": -100.0,
         }
         self.assertRecordValues(
             rows.sorted("is_total"),
@@ -338,8 +360,8 @@ class TestReceivables(AccountTestInvoicingCommon):
         by_name = {sheet.cell(r, 1).value: r for r in range(5, sheet.max_row + 1)}
         total_row = by_name["Total"]
         self.assertEqual(
-            [sheet.cell(total_row, col).value for col in range(2, 11)],
-            [400, 250, 2650, 2150, 500, 250, 600, 300, 1000],
+            [sheet.cell(total_row, col).value for col in range(2, 12)],
+            [400, 250, 2650, 2250, 500, 350, 600, 300, 1000, -100],
         )
         # April: E was paid (collected 300), F invoiced
         april = (
@@ -352,3 +374,186 @@ class TestReceivables(AccountTestInvoicingCommon):
         self.assertEqual(total.invoiced, 400.0)
         self.assertEqual(total.collected, 300.0)
         self.assertEqual(total.open_amount, 2650.0 + 400.0 - 300.0)
+
+    # ------------------------------------------------------------------
+    def _book_other_receivables(self):
+        """What a statement of sale documents alone would miss: a journal
+        entry charging the wholesaler 220 on its receivable account (as a
+        point of sale session books its Customer Account sales that were not
+        invoiced) and a payment of 150 matched with no invoice."""
+        receivable = self.company_data["default_account_receivable"]
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": "2025-03-18",
+                "ref": "WR Rcv POS closing",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "WR Rcv Customer Account sales",
+                            "account_id": receivable.id,
+                            "partner_id": self.wholesaler.id,
+                            "debit": 220.0,
+                            "date_maturity": "2025-03-18",
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "WR Rcv sales",
+                            "account_id": self.company_data[
+                                "default_account_revenue"
+                            ].id,
+                            "credit": 220.0,
+                        }
+                    ),
+                ],
+            }
+        )
+        entry.action_post()
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.wholesaler.id,
+                "amount": 150.0,
+                "date": "2025-03-25",
+                "memo": "WR Rcv advance",
+                "journal_id": self.company_data["default_journal_bank"].id,
+            }
+        )
+        payment.action_post()
+        self.assertTrue(payment.move_id, "the payment has a journal entry")
+        return entry, payment.move_id
+
+    def test_other_receivable_items(self):
+        entry, payment_move = self._book_other_receivables()
+        lines = {
+            line["move_id"]: line
+            for line in self._ageing(partners=self.wholesaler, user=self.invoicing_user)
+        }
+        self.assertEqual(
+            {
+                key: lines[entry.id][key]
+                for key in ("amount", "residual", "days_overdue", "bucket", "kind")
+            },
+            {
+                "amount": 220.0,
+                "residual": 220.0,
+                "days_overdue": 13,
+                "bucket": "days_1_30",
+                "kind": "entry",
+            },
+        )
+        self.assertEqual(lines[entry.id]["reference"], "WR Rcv POS closing")
+        self.assertEqual(lines[payment_move.id]["reference"], "WR Rcv advance")
+        self.assertEqual(
+            {
+                key: lines[payment_move.id][key]
+                for key in ("amount", "residual", "days_overdue", "bucket", "kind")
+            },
+            {
+                "amount": -150.0,
+                "residual": -150.0,
+                "days_overdue": 0,
+                "bucket": "credits",
+                "kind": "payment",
+            },
+        )
+        totals = self.env["wholesale.receivable.ageing"]._totals(list(lines.values()))
+        self.assertEqual(totals["days_1_30"], 350.0 + 220.0)
+        self.assertEqual(totals["credits"], -100.0 - 150.0)
+        self.assertEqual(totals["total"], 2650.0 + 220.0 - 150.0)
+        self.assertEqual(totals["overdue"], 2250.0 + 220.0)
+        # the statement lists them with their type and reference
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.invoicing_user)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_html(
+                "wholesale_retail.action_report_customer_statement",
+                self.wholesaler.ids,
+                data={"as_of": "2025-03-31", "partner_ids": self.wholesaler.ids},
+            )[0]
+            .decode()
+            .replace("\ufeff", "")
+        )
+        for needle in (
+            entry.name,
+            "WR Rcv POS closing",
+            "<span>Journal Entry</span>",
+            payment_move.name,
+            "WR Rcv advance",
+            "<span>Payment</span>",
+            "<span>Customer Credit Note</span>",
+            "2,720.00",  # total due
+            "-250.00",  # unallocated credits
+        ):
+            self.assertIn(needle, html)
+        # the monthly report's open amount has them too
+        report = (
+            self.env["wholesale.monthly.report"]
+            .with_user(self.wholesale_user)
+            .create({"date_from": "2025-03-01", "company_id": self.company.id})
+        )
+        report.action_compute()
+        self.assertRecordValues(
+            report.receivable_ids.filtered("is_total"),
+            [
+                {
+                    "invoiced": 400.0,  # invoices less credit notes only
+                    "collected": 250.0,  # the payment is matched with nothing
+                    "open_amount": 2650.0 + 220.0 - 150.0,
+                    "overdue_amount": 2250.0 + 220.0,
+                    "amount_1_30": 350.0 + 220.0,
+                    "amount_credits": -250.0,
+                }
+            ],
+        )
+
+    def test_total_due_today_is_total_receivable(self):
+        self._book_other_receivables()
+        totals = self.env["wholesale.receivable.ageing"]._totals(
+            self._ageing(date.today(), self.wholesaler, self.invoicing_user)
+        )
+        # A 1000, B 600, C 350, D 500, F 400, the entry 220; RF -100 and the
+        # payment -150 (E is paid)
+        self.assertEqual(totals["total"], 2820.0)
+        wholesaler = self.wholesaler.with_user(self.invoicing_user).with_company(
+            self.company
+        )
+        wholesaler.invalidate_recordset(["credit"])
+        self.assertEqual(wholesaler.credit, totals["total"])
+
+    def test_exchange_difference_is_not_collected(self):
+        # 200 of the other currency are worth 100 on 3 March and 50 on the
+        # 20th: paying the invoice in full books an exchange loss of 50
+        currency = self.setup_other_currency(
+            "EUR", rates=[("2025-01-01", 2.0), ("2025-03-15", 4.0)]
+        )
+        invoice = self._invoice(
+            self.wholesaler, "2025-03-03", "2025-03-03", 200, currency=currency
+        )
+        self.assertEqual(invoice.amount_total_signed, 100.0)
+        self._pay(invoice, 200, "2025-03-20")
+        self.assertEqual(invoice.payment_state, "paid")
+        exchange = invoice.line_ids.matched_credit_ids.exchange_move_id
+        self.assertEqual(len(exchange), 1, "core booked an exchange difference")
+        self.assertEqual(exchange.journal_id, self.company.currency_exchange_journal_id)
+        report = (
+            self.env["wholesale.monthly.report"]
+            .with_user(self.wholesale_user)
+            .create({"date_from": "2025-03-01", "company_id": self.company.id})
+        )
+        report.action_compute()
+        self.assertRecordValues(
+            report.receivable_ids.filtered("is_total"),
+            [
+                {
+                    "invoiced": 400.0 + 100.0,
+                    # C's 250 and the 50 the payment is worth; not the 50 of
+                    # exchange loss matched with the invoice
+                    "collected": 250.0 + 50.0,
+                    "open_amount": 2650.0,
+                }
+            ],
+        )
