@@ -1,8 +1,55 @@
+from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
 ONLINE = "wholesale_retail_online_order_uuid"
+
+
+def customer_invoice(
+    env,
+    partner,
+    amount,
+    day,
+    due=None,
+    move_type="out_invoice",
+    company=None,
+    currency=None,
+    post=True,
+):
+    """A customer invoice (or credit note) of one line of ``amount``, without
+    tax nor payment terms, dated (and booked) ``day`` and due on ``due``
+    (default ``day``), posted unless ``post`` is false."""
+    company = company or env.company
+    move = (
+        env["account.move"]
+        .with_company(company)
+        .create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "currency_id": (currency or company.currency_id).id,
+                "invoice_date": day,
+                "date": day,
+                "invoice_date_due": due or day,
+                "invoice_payment_term_id": False,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "WR goods",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+    )
+    if post:
+        move.action_post()
+    return move
 
 
 class WholesalePoolCommon(TestPoSCommon):

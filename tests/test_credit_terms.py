@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import WholesalePoolCommon
+from .common import WholesalePoolCommon, customer_invoice
 
 
 @tagged("post_install", "-at_install")
@@ -90,26 +90,14 @@ class TestCreditTerms(WholesalePoolCommon):
 
     def _invoice(self, amount, days_ago=0, partner=None, post=True):
         day = fields.Date.context_today(self.env.user) - timedelta(days=days_ago)
-        move = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": (partner or self.wholesaler).id,
-                "company_id": self.company.id,
-                "invoice_date": day,
-                "invoice_date_due": day,
-                "invoice_payment_term_id": False,
-                "invoice_line_ids": [
-                    (
-                        0,
-                        0,
-                        {"name": "WR credit line", "price_unit": amount, "tax_ids": []},
-                    )
-                ],
-            }
+        return customer_invoice(
+            self.env,
+            partner or self.wholesaler,
+            amount,
+            day,
+            company=self.company,
+            post=post,
         )
-        if post:
-            move.action_post()
-        return move
 
     def _approve(self, document, user, reason):
         action = document.with_user(user).action_wholesale_approve()

@@ -1,10 +1,12 @@
 from unittest.mock import patch
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from .common import customer_invoice
 
 
 class _Rollback(Exception):
@@ -44,29 +46,14 @@ class TestPaymentAllocation(AccountTestInvoicingCommon):
             (700, "2025-02-10"),
             (300, "2025-03-10"),
         ):
-            invoices |= (
-                cls.env["account.move"]
-                .with_company(company or cls.company)
-                .create(
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": cls.customer.id,
-                        "invoice_date": day,
-                        "date": day,
-                        "invoice_date_due": day,
-                        "currency_id": currency.id,
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "WR alloc goods",
-                                    "quantity": 1,
-                                    "price_unit": amount,
-                                    "tax_ids": [Command.clear()],
-                                }
-                            )
-                        ],
-                    }
-                )
+            invoices |= customer_invoice(
+                cls.env,
+                cls.customer,
+                amount,
+                day,
+                company=company or cls.company,
+                currency=currency,
+                post=False,
             )
         invoices.action_post()
         return invoices

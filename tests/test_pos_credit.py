@@ -4,7 +4,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
-from .common import WholesalePoolCommon
+from .common import WholesalePoolCommon, customer_invoice
 
 
 def _over_limit(receivable, to_invoice, amount, total):
@@ -23,26 +23,7 @@ def _post_invoice(env, partner, amount, days_ago=0):
     """A posted customer invoice of ``amount``, due on its date (today unless
     ``days_ago``)."""
     date = fields.Date.subtract(fields.Date.context_today(partner), days=days_ago)
-    invoice = env["account.move"].create(
-        {
-            "move_type": "out_invoice",
-            "partner_id": partner.id,
-            "invoice_date": date,
-            "invoice_date_due": date,
-            "invoice_line_ids": [
-                Command.create(
-                    {
-                        "name": "WR goods on credit",
-                        "quantity": 1,
-                        "price_unit": amount,
-                        "tax_ids": [],
-                    }
-                )
-            ],
-        }
-    )
-    invoice.action_post()
-    return invoice
+    return customer_invoice(env, partner, amount, date)
 
 
 @tagged("post_install", "-at_install")

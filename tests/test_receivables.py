@@ -12,6 +12,8 @@ from odoo.tools.pdf import PdfFileReader
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import customer_invoice
+
 AS_OF = date(2025, 3, 31)
 
 
@@ -134,34 +136,16 @@ class TestReceivables(AccountTestInvoicingCommon):
         company=None,
         currency=None,
     ):
-        company = company or cls.company
-        currency = currency or company.currency_id
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "currency_id": currency.id,
-                    "invoice_date": day,
-                    "date": day,
-                    "invoice_date_due": due,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "WR goods",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
+        return customer_invoice(
+            cls.env,
+            partner,
+            amount,
+            day,
+            due,
+            move_type=move_type,
+            company=company or cls.company,
+            currency=currency,
         )
-        move.action_post()
-        return move
 
     @classmethod
     def _pay(cls, invoice, amount, day):
