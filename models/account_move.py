@@ -32,7 +32,7 @@ class AccountMove(models.Model):
             if not move._wholesale_credit_applies():
                 continue
             partner = move.partner_id.commercial_partner_id
-            partner._wholesale_serialize_credit()
+            partner._wholesale_serialize_credit(move.company_id)
             message = move._wholesale_credit_check(extra=batch[partner.id])[1]
             if message:
                 raise UserError(

@@ -61,7 +61,7 @@ class PosOrder(models.Model):
         if not amount or not self.partner_id:
             return False
         partner = self.partner_id.commercial_partner_id
-        partner._wholesale_serialize_credit()
+        partner._wholesale_serialize_credit(self.company_id)
         return self._wholesale_customer_account_credit(
             partner, self.company_id, amount, exclude_order_ids=self.ids
         )

@@ -317,9 +317,11 @@ class ResPartner(models.Model):
             exposure += max(total - invoiced - settled, 0.0)
         return company.currency_id.round(exposure)
 
-    def _wholesale_serialize_credit(self):
+    def _wholesale_serialize_credit(self, company):
         """Make two documents of one customer checked at the same time (two
-        confirmations, a confirmation and a POS payment...) see each other.
+        confirmations, a confirmation and a POS payment...) see each other,
+        when the customer has a credit limit in ``company`` (the overdue
+        tolerance and the hold do not change with the documents).
 
         The cursor is REPEATABLE READ: two transactions reading the account
         at once would both see room under the limit. Both update the
@@ -329,10 +331,17 @@ class ResPartner(models.Model):
         refresh the snapshot.
         """
         self.ensure_one()
+        partner = self.commercial_partner_id
+        # sudo: the limit is read by invoicing users only
+        if not (
+            company.account_use_credit_limit
+            and partner.sudo().with_company(company).credit_limit > 0
+        ):
+            return
         self.env.cr.execute(
             SQL(
                 "UPDATE res_partner SET write_date = write_date WHERE id = %s",
-                self.commercial_partner_id.id,
+                partner.id,
             )
         )
 

@@ -110,7 +110,7 @@ class SaleOrder(models.Model):
             if not order._wholesale_credit_applies() or order._wholesale_paid_online():
                 continue
             partner = order.partner_id.commercial_partner_id
-            partner._wholesale_serialize_credit()
+            partner._wholesale_serialize_credit(order.company_id)
             message = order._wholesale_quote_needs()
             if not message:
                 message = order._wholesale_credit_check(extra=batch[partner.id])[1]
