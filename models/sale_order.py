@@ -106,8 +106,12 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         held = self.browse()
         batch = defaultdict(float)  # customer -> earlier orders of this call
-        for order in self:
-            if not order._wholesale_credit_applies() or order._wholesale_paid_online():
+        wholesale = self.filtered("wholesale_customer")
+        settled = wholesale._wholesale_settled_at_pos()  # one query for all
+        for order in wholesale - settled:
+            if not order._wholesale_credit_applies(settled=settled):
+                continue
+            if order._wholesale_paid_online():
                 continue
             partner = order.partner_id.commercial_partner_id
             partner._wholesale_serialize_credit(order.company_id)
@@ -129,10 +133,7 @@ class SaleOrder(models.Model):
         orders = self - held
         if not orders:
             return True
-        wholesale = orders.filtered("wholesale_customer")
-        (
-            wholesale - wholesale._wholesale_settled_at_pos()
-        )._wholesale_check_quantity_rules()
+        (wholesale - settled - held)._wholesale_check_quantity_rules()
         return super(SaleOrder, orders).action_confirm()
 
     def _wholesale_paid_online(self):
@@ -169,15 +170,22 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Credit hold and quotation approval
     # ------------------------------------------------------------------
-    def _wholesale_credit_applies(self):
-        """A wholesale quotation that is not settled at the POS (paid there)."""
+    def _wholesale_credit_applies(self, settled=None):
+        """A wholesale quotation that is not settled at the POS (paid there).
+
+        :param settled: the orders known to be settled at the POS (from one
+            ``_wholesale_settled_at_pos`` call for a batch), else looked up
+        """
         self.ensure_one()
-        return (
+        if not (
             self.state in ("draft", "sent")
             and self.wholesale_customer
             and self.company_id
-            and not self._wholesale_settled_at_pos()
-        )
+        ):
+            return False
+        if settled is None:
+            settled = self._wholesale_settled_at_pos()
+        return self not in settled
 
     def _wholesale_amount_company(self):
         """The order's total in the company's currency, as core's credit
