@@ -23,6 +23,8 @@ import traceback
 import uuid as uuidlib
 from contextlib import closing
 
+from _checks import check, report
+
 import odoo
 from odoo import api
 from odoo.exceptions import UserError
@@ -35,12 +37,6 @@ ROUNDS_OFF = 2
 WORKERS = 5
 LIMIT = 1000.0
 PRICE = 300.0
-CHECKS = []
-
-
-def check(name, condition, detail=""):
-    CHECKS.append((name, bool(condition)))
-    print(f"  {'ok  ' if condition else 'FAIL'} {name} {detail}", flush=True)
 
 
 def env_of(cr):
@@ -212,10 +208,7 @@ def main(argv):
         )
     finally:
         restore(db, shared)
-    print(f"took {time.time() - started:.0f}s")
-    failed = sum(1 for _name, ok in CHECKS if not ok)
-    print(f"{len(CHECKS) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return report("credit race", started)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ import traceback
 import uuid as uuidlib
 from contextlib import closing
 
+from _checks import check, report
+
 import odoo
 from odoo import api, fields
 from odoo.exceptions import UserError
@@ -47,12 +49,6 @@ WORKERS = 8
 ON_HAND = 10
 QTY = 2
 PARAM = "wholesale_retail.oversell_guard"
-CHECKS = []
-
-
-def check(name, condition, detail=""):
-    CHECKS.append((name, bool(condition)))
-    print(f"  {'ok  ' if condition else 'FAIL'} {name} {detail}", flush=True)
 
 
 def env_of(cr):
@@ -526,11 +522,9 @@ def main(argv):
     print(
         f"guard on: worst reserved+sold {worst_on:g}/{ON_HAND}; "
         f"guard off: worst {worst_off:g}/{ON_HAND}, "
-        f"oversold in {oversold}/{ROUNDS_OFF} rounds; took {time.time() - started:.0f}s"
+        f"oversold in {oversold}/{ROUNDS_OFF} rounds"
     )
-    failed = sum(1 for _name, ok in CHECKS if not ok)
-    print(f"{len(CHECKS) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return report("oversell race", started)
 
 
 if __name__ == "__main__":
