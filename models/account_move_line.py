@@ -1,5 +1,5 @@
 from odoo import models
-from odoo.tools import float_is_zero, formatLang
+from odoo.tools import formatLang
 
 
 class AccountMoveLine(models.Model):
@@ -11,38 +11,27 @@ class AccountMoveLine(models.Model):
 
     _inherit = "account.move.line"
 
-    def _wholesale_format_qty(self, qty):
-        """``qty`` in the language's number format, without decimals if whole."""
-        digits = self.env["decimal.precision"].precision_get("Product Unit")
-        if float_is_zero(qty - round(qty), precision_digits=digits):
-            digits = 0
-        return formatLang(self.env, qty, digits=digits)
-
     def _wholesale_pieces_label(self):
-        """The line's quantity with the pieces it makes.
+        """The line's quantity in the words of the product's ladder, in the
+        report's language (``product.product._wholesale_qty_text``).
 
-        "3 Carton (24) = 72 Units" for a line sold in a packaging unit of the
-        product, "72 Units" for a line in the product's own unit, and the
-        quantity with its unit when the units do not convert (no common
-        reference unit). Empty for a line without product.
+        "3 cartons (72 pcs)" for a line sold in cartons of 24, "6 pcs" for a
+        line in the product's own unit, and the quantity with its unit when
+        the units do not convert (no common reference unit). Empty for a line
+        without product.
         """
         self.ensure_one()
-        line_uom, product_uom = self.product_uom_id, self.product_id.uom_id
-        if not line_uom or not product_uom:
+        line_uom, product = self.product_uom_id, self.product_id
+        if not line_uom or not product:
             return ""
-        quantity = self._wholesale_format_qty(self.quantity)
-        if line_uom == product_uom or not line_uom._has_common_reference(product_uom):
+        if not line_uom._has_common_reference(product.uom_id):
             return self.env._(
-                "%(quantity)s %(unit)s", quantity=quantity, unit=line_uom.name
+                "%(qty)s %(unit)s",
+                qty=formatLang(self.env, self.quantity, dp="Product Unit"),
+                unit=line_uom.name,
             )
-        pieces = line_uom._compute_quantity(self.quantity, product_uom)
-        return self.env._(
-            "%(quantity)s %(unit)s = %(pieces)s %(product_unit)s",
-            quantity=quantity,
-            unit=line_uom.name,
-            pieces=self._wholesale_format_qty(pieces),
-            product_unit=product_uom.name,
-        )
+        pieces = line_uom._compute_quantity(self.quantity, product.uom_id, round=False)
+        return product._wholesale_qty_text(pieces, uom=line_uom)
 
     def _wholesale_due_schedule(self):
         """The due dates of an invoice and what falls due on each.

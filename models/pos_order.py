@@ -163,7 +163,9 @@ class PosOrder(models.Model):
                         "short": qty - max(available, 0.0),
                     }
                 )
-        return shortages
+        return self._wholesale_add_holders(
+            shortages, config, settlement, exclude_pos_order_ids
+        )
 
     def _wholesale_sold(self):
         """{product: qty} of the order's storable products."""
@@ -228,7 +230,9 @@ class PosOrder(models.Model):
                 settlement,
             )
             refused += [s for s in protected if held.get(s["product"].id, 0.0) > 0]
-        return refused
+        return self._wholesale_add_holders(
+            refused, config, settlement, exclude_pos_order_ids
+        )
 
     @api.model
     def _wholesale_wholesale_reservations(self, products, warehouse, settlement=None):
@@ -265,33 +269,41 @@ class PosOrder(models.Model):
         return held
 
     @api.model
+    def _wholesale_add_holders(self, shortages, config, settlement, exclude):
+        """Put on each shortage who holds the rest of the stock (for the
+        message): the pool's holders under the POS's source location, but
+        this order and the sale moves it settles. Read as superuser: asked on
+        behalf of a cashier, who may not read sale orders; only document
+        names and quantities come out."""
+        if not shortages:
+            return shortages
+        holders = (
+            self.env["wholesale.stock.pool"]
+            .sudo()
+            ._holders(
+                [s["product"].id for s in shortages],
+                config.picking_type_id.default_location_src_id,
+                exclude_pos_order_ids=exclude,
+                own_move_ids=(settlement or {}).get("move_ids") or (),
+            )
+        )
+        for shortage in shortages:
+            shortage["holders"] = holders.get(shortage["product"].id, [])
+        return shortages
+
+    @api.model
     def _wholesale_oversell_message(self, shortages):
-        lines = []
-        for s in shortages:
-            values = {
-                "product": s["product"].display_name,
-                "sold": s["product"].uom_id.round(s["sold"]),
-                "available": max(s["product"].uom_id.round(s["available"]), 0.0),
-                "unit": s["product"].uom_id.name,
-                "warehouse": s["warehouse"].name,
-                "rule": s.get("rule"),
-            }
-            if s.get("rule"):
-                lines.append(
-                    self.env._(
-                        "%(product)s: %(sold)s %(unit)s in the order, %(available)s "
-                        "%(unit)s may be sold here from %(warehouse)s (rule: %(rule)s)",
-                        **values,
-                    )
-                )
-            else:
-                lines.append(
-                    self.env._(
-                        "%(product)s: %(sold)s %(unit)s in the order, %(available)s "
-                        "%(unit)s available in %(warehouse)s",
-                        **values,
-                    )
-                )
+        lines = [
+            s["product"]._wholesale_shortage_text(
+                s["sold"],
+                s["available"],
+                s["warehouse"],
+                s.get("holders") or [],
+                rule=s.get("rule"),
+                at_pos=True,
+            )
+            for s in shortages
+        ]
         return self.env._(
             "Not enough stock to sell this order:\n%(lines)s\n"
             "Lower the quantity or remove the product, then pay again.",

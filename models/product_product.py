@@ -1,4 +1,7 @@
 from odoo import api, models
+from odoo.tools import formatLang
+
+from .quantity_format import format_ladder_qty
 
 
 class ProductProduct(models.Model):
@@ -7,6 +10,101 @@ class ProductProduct(models.Model):
     @api.model
     def _wholesale_sellable_channels(self):
         return ["pos", "wholesale", "web"]
+
+    def _wholesale_qty_text(self, qty, uom=None):
+        """``qty`` (in the product's unit) in the words of its unit ladder,
+        in the user's language: "25 cartons (600 pcs)", "20 cartons + 13 pcs",
+        "13 pcs". ``uom``: the unit the document counts in (an order line's
+        carton), preferred when the quantity holds one. The one quantity
+        formatter of every message, view and report (see quantity_format.py).
+        """
+        self.ensure_one()
+        base = self.uom_id
+        steps = [
+            (step.name, step.pieces) for step in self.product_tmpl_id.wholesale_step_ids
+        ]
+        unit_pieces = None
+        if uom and uom != base and uom._has_common_reference(base):
+            unit_pieces = uom._compute_quantity(1.0, base, round=False)
+        return format_ladder_qty(
+            qty,
+            steps,
+            self._wholesale_unit_label(),
+            unit_pieces=unit_pieces,
+            **self._wholesale_qty_words(),
+        )
+
+    def _wholesale_unit_label(self):
+        """ "pcs" for a product counted in Units, else its unit's name."""
+        self.ensure_one()
+        if self.uom_id == self.env.ref(
+            "uom.product_uom_unit", raise_if_not_found=False
+        ):
+            return self.env._("pcs")
+        return self.uom_id.name
+
+    @api.model
+    def _wholesale_qty_words(self):
+        """The user's language for ``quantity_format.format_ladder_qty``: its
+        number format, English plurals or not, and the translated patterns."""
+        lang = self.env.lang or "en_US"
+        return {
+            "number": lambda value, digits: formatLang(self.env, value, digits=digits),
+            "plural": lang.startswith("en"),
+            "digits": self.env["decimal.precision"].precision_get("Product Unit"),
+            # "25 cartons (600 pcs)", "20 cartons + 13 pcs", "13 pcs"
+            "join": self.env._("%(count)s %(step)s + %(rest)s %(unit)s"),
+            "whole": self.env._("%(count)s %(step)s (%(total)s %(unit)s)"),
+            "bare": self.env._("%(qty)s %(unit)s"),
+        }
+
+    def _wholesale_shortage_text(
+        self, qty, available, warehouse, holders, uom=None, rule=False, at_pos=False
+    ):
+        """One line of a refusal: what is asked, what is free, who holds the
+        rest. "Kettle: 25 cartons (600 pcs) ordered, only 20 cartons + 13 pcs
+        free in WH. Held: 4 cartons (96 pcs) for S00193." ``holders`` as
+        ``wholesale.stock.pool._holders`` gives them; ``rule``: the channel
+        rule that limits what may be sold; ``at_pos``: the words of a POS
+        order ("in the order", "may be sold here")."""
+        self.ensure_one()
+        values = {
+            "product": self.display_name,
+            "asked": self._wholesale_qty_text(qty, uom=uom),
+            "available": self._wholesale_qty_text(max(available, 0.0), uom=uom),
+            "warehouse": warehouse.name,
+            "rule": rule,
+        }
+        if at_pos and rule:
+            text = self.env._(
+                "%(product)s: %(asked)s in the order, %(available)s may be sold "
+                "here from %(warehouse)s (rule: %(rule)s).",
+                **values,
+            )
+        elif at_pos:
+            text = self.env._(
+                "%(product)s: %(asked)s in the order, %(available)s may be sold "
+                "here from %(warehouse)s.",
+                **values,
+            )
+        elif rule:
+            text = self.env._(
+                "%(product)s: %(asked)s ordered, only %(available)s may be sold "
+                "from %(warehouse)s (rule: %(rule)s).",
+                **values,
+            )
+        else:
+            text = self.env._(
+                "%(product)s: %(asked)s ordered, only %(available)s free in "
+                "%(warehouse)s.",
+                **values,
+            )
+        if holders:
+            text += " " + self.env._(
+                "Held: %(held)s.",
+                held=self.env["wholesale.stock.pool"]._held_text(self, holders),
+            )
+        return text
 
     def _wholesale_storable_templates(self, company=None):
         """``{product_id: template_id}`` for the storable products of ``self``

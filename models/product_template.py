@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
-from odoo.tools import float_compare, formatLang
+from odoo.tools import float_compare
 
 from .wholesale_unit_step import PIECES_DIGITS
 
@@ -357,15 +357,13 @@ class ProductTemplate(models.Model):
                             "channel": channel,
                             "warehouse": warehouse,
                             "action": actions.get(values["action"], ""),
-                            "buffer": formatLang(
-                                self.env, channel.buffer_qty, dp="Product Unit"
+                            "buffer": product._wholesale_qty_text(
+                                channel.buffer_qty
                             )
                             if channel.buffer_qty
                             else False,
                             "display": {
-                                key: formatLang(
-                                    self.env, values[key], dp="Product Unit"
-                                )
+                                key: product._wholesale_qty_text(values[key] or 0.0)
                                 for key in ("free", "held", "qty")
                             },
                             **values,

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero, float_round
 
 from .sale_order import RETURN_CREDIT
@@ -26,6 +26,30 @@ class SaleOrderLine(models.Model):
     """
 
     _inherit = "sale.order.line"
+
+    wholesale_qty_text = fields.Char(
+        string="In Pieces",
+        compute="_compute_wholesale_qty_text",
+        help="The line's quantity in the words of the product's unit ladder: "
+        "25 cartons (600 pcs), 20 cartons + 13 pcs.",
+    )
+
+    @api.depends_context("lang")
+    @api.depends("product_id", "product_uom_id", "product_uom_qty")
+    def _compute_wholesale_qty_text(self):
+        for line in self:
+            product = line.product_id
+            if not product or not line.product_uom_id._has_common_reference(
+                product.uom_id
+            ):
+                line.wholesale_qty_text = False
+                continue
+            pieces = line.product_uom_id._compute_quantity(
+                line.product_uom_qty, product.uom_id, round=False
+            )
+            line.wholesale_qty_text = product._wholesale_qty_text(
+                pieces, uom=line.product_uom_id
+            )
 
     @api.depends("product_id")
     def _compute_product_uom_id(self):

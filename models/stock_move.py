@@ -59,10 +59,13 @@ class StockMove(models.Model):
         if not moves:
             return
         errors = []
+        Pool = self.env["wholesale.stock.pool"]
         for location, location_moves in moves.grouped("location_id").items():
             demand = defaultdict(float)
+            units = {}
             for move in location_moves:
                 demand[move.product_id] += move.product_qty
+                units.setdefault(move.product_id, move.product_uom)
             products = self.env["product.product"].union(*demand)
             company = location.warehouse_id.company_id
             desk = self.env["wholesale.sales.channel"]._wholesale_desk(company)
@@ -71,6 +74,7 @@ class StockMove(models.Model):
             )._wholesale_channel_availability(
                 desk, warehouse=location.warehouse_id, location=location
             )
+            short = {}
             for product, qty in demand.items():
                 values = availability[product.id]
                 # what a hide or block rule (and the desk's buffer) holds back
@@ -80,17 +84,26 @@ class StockMove(models.Model):
                     else values["free"]
                 )
                 rounding = product.uom_id.rounding
-                if float_compare(qty, available, precision_rounding=rounding) <= 0:
-                    continue
+                if float_compare(qty, available, precision_rounding=rounding) > 0:
+                    short[product] = (qty, max(available, 0.0), values)
+            if not short:
+                continue
+            holders = Pool._holders(
+                [product.id for product in short],
+                location,
+                own_move_ids=location_moves.ids,
+            )
+            for product, (qty, available, values) in short.items():
                 errors.append(
-                    self.env._(
-                        "%(product)s: %(ordered)s %(unit)s ordered, only %(available)s "
-                        "%(unit)s available in %(warehouse)s.",
-                        product=product.display_name,
-                        ordered=product.uom_id.round(qty),
-                        available=max(product.uom_id.round(available), 0.0),
-                        unit=product.uom_id.name,
-                        warehouse=location.warehouse_id.name,
+                    product._wholesale_shortage_text(
+                        qty,
+                        available,
+                        location.warehouse_id,
+                        holders.get(product.id, []),
+                        uom=units[product],
+                        rule=values["rule"]
+                        if values["action"] in BLOCKING_ACTIONS and values["held"] > 0
+                        else False,
                     )
                 )
         if errors:
@@ -287,14 +300,13 @@ class StockMove(models.Model):
             )
             raise UserError(
                 self.env._(
-                    "Validating %(transfer)s would take %(qty)s %(unit)s of "
+                    "Validating %(transfer)s would take %(qty)s of "
                     "%(product)s reserved for the wholesale order %(order)s in "
                     "%(warehouse)s. Lower the quantity to what this transfer "
                     "reserved, or unreserve the other order first.",
                     transfer=", ".join(self.picking_id.mapped("name"))
                     or self.env._("these moves"),
-                    qty=product.uom_id.round(takings[product, warehouse]),
-                    unit=product.uom_id.name,
+                    qty=product._wholesale_qty_text(takings[product, warehouse]),
                     product=product.display_name,
                     order=protected[0].sale_line_id.order_id.name,
                     warehouse=warehouse.name,
@@ -327,19 +339,17 @@ class StockMove(models.Model):
                     "quantity_product_uom"
                 )
             )
-            uom = move.product_id.uom_id
             move.picking_id.sudo().message_post(
                 body=self.env._(
-                    "The validation of %(transfer)s took %(qty)s %(unit)s of "
+                    "The validation of %(transfer)s took %(qty)s of "
                     "%(product)s reserved for other orders in %(warehouse)s. "
                     "Reserved here: %(before)s before, %(after)s after.",
                     transfer=transfers,
-                    qty=uom.round(takings[key]),
-                    unit=uom.name,
+                    qty=move.product_id._wholesale_qty_text(takings[key]),
                     product=move.product_id.display_name,
                     warehouse=key[1].name,
-                    before=uom.round(before),
-                    after=uom.round(after),
+                    before=move.product_id._wholesale_qty_text(before),
+                    after=move.product_id._wholesale_qty_text(after),
                 )
             )
         if pos_moving and pos_moving.get("session_id"):

@@ -105,16 +105,21 @@ class WholesaleOversellIncident(models.Model):
                         product=incident.product_id.display_name,
                     ),
                     note=self.env._(
-                        "%(order)s (session %(session)s) sold %(sold)s %(unit)s of "
+                        "%(order)s (session %(session)s) sold %(sold)s of "
                         "%(product)s while only %(available)s were free in "
                         "%(warehouse)s: %(short)s short.",
                         order=incident.pos_order_id.name or "",
                         session=incident.session_id.name or "",
-                        sold=incident.quantity_sold,
-                        unit=incident.uom_id.name,
+                        sold=incident.product_id._wholesale_qty_text(
+                            incident.quantity_sold
+                        ),
                         product=incident.product_id.display_name,
-                        available=incident.quantity_available,
+                        available=incident.product_id._wholesale_qty_text(
+                            max(incident.quantity_available, 0.0)
+                        ),
                         warehouse=incident.warehouse_id.name,
-                        short=incident.quantity_short,
+                        short=incident.product_id._wholesale_qty_text(
+                            incident.quantity_short
+                        ),
                     ),
                 )

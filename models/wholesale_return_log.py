@@ -300,10 +300,9 @@ class WholesaleReturnLog(models.Model):
                     )
                 else:
                     log.note = self.env._(
-                        "%(qty)s %(unit)s announced were not received when "
+                        "%(qty)s announced were not received when "
                         "%(transfer)s was validated.",
-                        qty=rest,
-                        unit=log.product_id.uom_id.name,
+                        qty=log.product_id._wholesale_qty_text(rest),
                         transfer=picking.name,
                     )
         return complete

@@ -271,6 +271,123 @@ class WholesaleStockPool(models.Model):
         result.update((pid, qty or 0.0) for pid, qty in self.env.cr.fetchall())
         return result
 
+    @api.model
+    def _holders(
+        self, product_ids, locations, exclude_pos_order_ids=(), own_move_ids=()
+    ):
+        """Who holds the stock of ``product_ids`` under ``locations``: what
+        ``_sellable`` takes off the shelf's quantity, per document.
+
+        Returns ``{product_id: [(document, qty), ...]}``, largest first, in
+        the product unit: reservations (the sale order of the move, else its
+        transfer), confirmed sale moves' unreserved promises (their sale
+        order) and what open POS sessions sold that has not moved yet (the
+        point of sale). ``exclude_pos_order_ids`` and ``own_move_ids`` (the order
+        being checked and the sale moves it settles) are not counted. Names
+        only come out, for the refusal messages; one SQL query.
+        """
+        if not product_ids or not locations:
+            return {}
+        for model, names in (
+            ("stock.move", ["product_id", "location_id", "state", "product_qty"]),
+            ("stock.move", ["sale_line_id", "picking_id"]),
+            (
+                "stock.move.line",
+                ["move_id", "quantity_product_uom", "state", "location_id"],
+            ),
+            ("pos.order.line", ["product_id", "qty", "order_id"]),
+            ("pos.order", ["state", "session_id"]),
+        ):
+            self.env[model].flush_model(names)
+        self.env.cr.execute(
+            """
+            WITH tree AS (
+                SELECT parent_path || '%%' AS pattern, parent_path
+                  FROM stock_location WHERE id = ANY(%(locations)s)
+            )
+            SELECT product_id, document, SUM(qty) FROM (
+                SELECT ml.product_id,
+                       COALESCE(so.name, sp.name, m.reference) AS document,
+                       ml.quantity_product_uom AS qty
+                  FROM stock_move_line ml
+                  JOIN stock_move m ON m.id = ml.move_id
+                  JOIN stock_location loc ON loc.id = ml.location_id
+                  LEFT JOIN sale_order_line sol ON sol.id = m.sale_line_id
+                  LEFT JOIN sale_order so ON so.id = sol.order_id
+                  LEFT JOIN stock_picking sp ON sp.id = m.picking_id
+                 WHERE ml.product_id = ANY(%(products)s)
+                   AND ml.state NOT IN ('done', 'cancel')
+                   AND m.id != ALL(%(own)s)
+                   AND loc.usage = 'internal'
+                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
+                UNION ALL
+                SELECT m.product_id, so.name,
+                       GREATEST(m.product_qty - COALESCE((
+                           SELECT SUM(ml.quantity_product_uom)
+                             FROM stock_move_line ml
+                            WHERE ml.move_id = m.id
+                       ), 0), 0)
+                  FROM stock_move m
+                  JOIN stock_location loc ON loc.id = m.location_id
+                  JOIN sale_order_line sol ON sol.id = m.sale_line_id
+                  JOIN sale_order so ON so.id = sol.order_id
+                 WHERE m.product_id = ANY(%(products)s)
+                   AND m.state IN ('confirmed', 'partially_available')
+                   AND m.id != ALL(%(own)s)
+                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
+                UNION ALL
+                SELECT l.product_id, c.name, l.qty
+                  FROM pos_order_line l
+                  JOIN pos_order o ON o.id = l.order_id
+                  JOIN pos_session s ON s.id = o.session_id
+                  JOIN pos_config c ON c.id = s.config_id
+                  JOIN stock_picking_type pt ON pt.id = c.picking_type_id
+                  JOIN stock_location src ON src.id = pt.default_location_src_id
+                 WHERE l.product_id = ANY(%(products)s)
+                   AND s.update_stock_at_closing
+                   AND s.state != 'closed'
+                   AND o.state IN ('paid', 'done')
+                   AND o.id != ALL(%(excluded)s)
+                   AND EXISTS (
+                       SELECT 1 FROM tree
+                        WHERE src.parent_path LIKE tree.pattern
+                           OR tree.parent_path LIKE src.parent_path || '%%'
+                   )
+                   AND NOT EXISTS (
+                       SELECT 1 FROM stock_picking sp WHERE sp.pos_order_id = o.id
+                   )
+            ) AS held
+             GROUP BY product_id, document
+            HAVING SUM(qty) > 0
+             ORDER BY product_id, SUM(qty) DESC, document
+            """,
+            {
+                "products": list(product_ids),
+                "locations": list(locations.ids),
+                "excluded": list(exclude_pos_order_ids),
+                "own": list(own_move_ids),
+            },
+        )
+        result = {}
+        for product_id, document, qty in self.env.cr.fetchall():
+            result.setdefault(product_id, []).append((document, qty))
+        return result
+
+    @api.model
+    def _held_text(self, product, holders, limit=3):
+        """ "240 pcs for S00193, 100 pcs for Shop/00012 and 2 more" """
+        parts = [
+            self.env._(
+                "%(qty)s for %(document)s",
+                qty=product._wholesale_qty_text(qty),
+                document=document,
+            )
+            for document, qty in holders[:limit]
+        ]
+        if len(holders) > limit:
+            parts.append(self.env._("%(count)s more", count=len(holders) - limit))
+        return ", ".join(parts)
+
     # ------------------------------------------------------------------
     # Live availability: one bus message per open POS and transaction
     # ------------------------------------------------------------------

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..models.quantity_format import step_label
+
 
 class WholesaleMonthlyReportSection(models.AbstractModel):
     """What every section row of a monthly report has."""
@@ -19,21 +21,29 @@ class WholesaleMonthlyReportSection(models.AbstractModel):
 
     def _cartons_label(self, cartons, loose):
         """ "4 cartons + 8 pcs", "12 pcs" or "3 cartons": whole cartons of the
-        product's wholesale unit plus the loose pieces."""
-        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
-        pieces = lang.format("%.2f", loose or 0.0, grouping=True)
-        pieces = pieces.rstrip("0").rstrip(lang.decimal_point or ".")
+        products' wholesale units plus the loose pieces, in the words of the
+        addon's quantity formatter (``product.product._wholesale_qty_words``)."""
+        words = self.env["product.product"]._wholesale_qty_words()
+        number, digits = words["number"], words["digits"]
+        pcs = self.env._("pcs")
+
+        def amount(value):
+            value = round(value or 0.0, digits)
+            if value == round(value):
+                return number(round(value), 0)
+            return number(value, digits).rstrip("0")
+
         if not cartons:
-            return self.env._("%(pieces)s pcs", pieces=pieces)
-        label = self.env._(
-            "%(cartons)s cartons",
-            cartons=lang.format("%d", cartons, grouping=True),
-        )
-        if loose:
-            label = self.env._(
-                "%(cartons)s + %(pieces)s pcs", cartons=label, pieces=pieces
-            )
-        return label
+            return words["bare"] % {"qty": amount(loose), "unit": pcs}
+        step = step_label(self.env._("Carton"), cartons, words["plural"])
+        if not loose:
+            return self.env._("%(count)s %(step)s", count=number(cartons, 0), step=step)
+        return words["join"] % {
+            "count": number(cartons, 0),
+            "step": step,
+            "rest": amount(loose),
+            "unit": pcs,
+        }
 
 
 class WholesaleMonthlyReportSummary(models.Model):

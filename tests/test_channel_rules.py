@@ -356,7 +356,7 @@ class TestChannelRules(WholesalePoolCommon):
         check = self.config.wholesale_check_order
         self.assertFalse(check([{"product_id": self.kettle.id, "qty": 5}])["message"])
         message = check([{"product_id": self.kettle.id, "qty": 6}])["message"]
-        self.assertIn("6.0 Units in the order, 5.0 Units may be sold here", message)
+        self.assertIn("6 pcs in the order, 5 pcs may be sold here", message)
         self.assertIn("Keep 20 for wholesale", message)
         data = self.create_ui_order_data([(self.kettle, 6)])
         with self.assertRaisesRegex(UserError, "rule: Keep 20 for wholesale"):
@@ -394,7 +394,7 @@ class TestChannelRules(WholesalePoolCommon):
                 ],
             }
         )
-        with self.assertRaisesRegex(UserError, r"71\.0 Units ordered, only 70\.0"):
+        with self.assertRaisesRegex(UserError, r"71 pcs ordered, only 70 pcs"):
             self._rollback_on_error(order.action_confirm)
         order.order_line.product_uom_qty = 70
         order.action_confirm()
@@ -665,4 +665,4 @@ class TestChannelRules(WholesalePoolCommon):
         message = self.config.wholesale_check_order(
             [{"product_id": self.broom.id, "qty": 101}]
         )["message"]
-        self.assertIn("101.0 Units in the order, 100.0 Units available", message)
+        self.assertIn("101 pcs in the order, 100 pcs may be sold here", message)

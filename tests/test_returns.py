@@ -339,8 +339,8 @@ class TestReturns(WholesalePoolCommon):
         self._set_line(wizard, 4)
         with self.assertRaisesRegex(
             UserError,
-            r"WR Ret Kettle .*: 5 Units sold, 2 already returned, 4 asked "
-            r"\(4 Units\): at most 3 Units can come back",
+            r"WR Ret Kettle .*: 5 pcs sold, 2 pcs already returned, 4 pcs asked: "
+            r"at most 3 pcs can come back",
         ):
             self._rollback_on_error(wizard.action_confirm)
         self.assertEqual(self._free_in_stock(), 97)

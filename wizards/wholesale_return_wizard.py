@@ -475,17 +475,15 @@ class WholesaleReturnWizard(models.TransientModel):
         if float_compare(pieces, sold - returned, precision_digits=PIECE_DIGITS) > 0:
             errors.append(
                 self.env._(
-                    "%(product)s: %(sold)s %(base)s sold, %(returned)s already "
-                    "returned, %(asked)s asked (%(qty)s %(unit)s): at most "
-                    "%(returnable)s %(base)s can come back.",
+                    "%(product)s: %(sold)s sold, %(returned)s already returned, "
+                    "%(asked)s asked: at most %(returnable)s can come back.",
                     product=product,
-                    sold="%g" % sold,
-                    returned="%g" % returned,
-                    asked="%g" % round(pieces, PIECE_DIGITS),
-                    qty="%g" % line.qty,
-                    unit=(line.uom_id or base).name,
-                    returnable="%g" % max(sold - returned, 0.0),
-                    base=base.name,
+                    sold=line.product_id._wholesale_qty_text(sold),
+                    returned=line.product_id._wholesale_qty_text(returned),
+                    asked=line.product_id._wholesale_qty_text(pieces, uom=line.uom_id),
+                    returnable=line.product_id._wholesale_qty_text(
+                        max(sold - returned, 0.0)
+                    ),
                 )
             )
         if not line.reason_id:
