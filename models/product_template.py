@@ -357,9 +357,7 @@ class ProductTemplate(models.Model):
                             "channel": channel,
                             "warehouse": warehouse,
                             "action": actions.get(values["action"], ""),
-                            "buffer": product._wholesale_qty_text(
-                                channel.buffer_qty
-                            )
+                            "buffer": product._wholesale_qty_text(channel.buffer_qty)
                             if channel.buffer_qty
                             else False,
                             "display": {

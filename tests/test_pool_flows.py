@@ -428,5 +428,5 @@ class TestPoolFlows(WholesalePoolCommon):
             )
         # and a wholesale confirmation too
         more = self._wholesale_order(1, confirm=False)
-        with self.assertRaisesRegex(UserError, "only 0.0"):
+        with self.assertRaisesRegex(UserError, "only 0 pcs free"):
             self._rollback_on_error(more.with_context(**relaxing).action_confirm)

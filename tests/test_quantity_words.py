@@ -130,6 +130,4 @@ class TestQuantityWords(WholesalePoolCommon):
             [{"product_id": self.kettle.id, "qty": 480}]
         )
         self.assertIn("18 cartons + 13 pcs may be sold here", check["message"])
-        self.assertIn(
-            f"2 cartons (48 pcs) for {self.config.name}", check["message"]
-        )
+        self.assertIn(f"2 cartons (48 pcs) for {self.config.name}", check["message"])
