@@ -30,6 +30,7 @@
         "views/product_template_views.xml",
         "views/product_category_views.xml",
         "views/sale_order_views.xml",
+        "views/sale_order_line_qty_views.xml",
         "views/stock_warehouse_views.xml",
         "views/wholesale_channel_views.xml",
         "views/wholesale_oversell_incident_views.xml",

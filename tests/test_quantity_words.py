@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tests.common import new_test_user
 
 from .common import WholesalePoolCommon
@@ -131,3 +131,61 @@ class TestQuantityWords(WholesalePoolCommon):
         )
         self.assertIn("18 cartons + 13 pcs may be sold here", check["message"])
         self.assertIn(f"2 cartons (48 pcs) for {self.config.name}", check["message"])
+
+
+@tagged("post_install", "-at_install")
+class TestQuantityWordsTour(HttpCase):
+    """In Chromium, as a salesperson: the order line and the refusal of an
+    over-stock wholesale confirmation read in cartons."""
+
+    def test_over_stock_confirmation_reads_in_cartons(self):
+        env = self.env
+        warehouse = env["stock.warehouse"].search(
+            [("company_id", "=", env.company.id)], limit=1
+        )
+        kettle = env["product.product"].create(
+            {"name": "WR Tour Kettle", "is_storable": True, "list_price": 30.0}
+        )
+        kettle.product_tmpl_id._wholesale_set_ladder(
+            [{"name": "Carton", "pieces": 24}], wholesale_step="Carton"
+        )
+        carton = kettle.product_tmpl_id._wholesale_get_step_by_name("Carton").uom_id
+        env["stock.quant"]._update_available_quantity(
+            kettle, warehouse.lot_stock_id, 733
+        )
+        customer = env["res.partner"].create(
+            {"name": "WR Tour Distributor", "wholesale_customer": True}
+        )
+        salesman = new_test_user(
+            env,
+            login="wr_tour_salesman",
+            groups="sales_team.group_sale_salesman,uom.group_uom",
+        )
+        orders = env["sale.order"].create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "warehouse_id": warehouse.id,
+                    "user_id": salesman.id,
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": kettle.id,
+                                "product_uom_qty": cartons,
+                                "product_uom_id": carton.id,
+                            },
+                        )
+                    ],
+                }
+                for cartons in (10, 25)
+            ]
+        )
+        orders[0].action_confirm()
+        self.start_tour(
+            f"/odoo/action-sale.action_quotations_with_onboarding/{orders[1].id}",
+            "WholesaleRetailCartonWordingTour",
+            login=salesman.login,
+        )
+        self.assertEqual(orders[1].state, "draft")
