@@ -81,8 +81,8 @@ class PosConfig(models.Model):
     def _wholesale_availability_payload(self, product_ids):
         """What the POS front end shows and enforces, per storable product:
         ``{product_id: {"qty", "action", "rule", "step": [name, pieces] or
-        False}}`` (the ladder step a tile counts in: the wholesale unit, else
-        the first step above one piece)."""
+        False, "unit"}}`` (the ladder step a tile counts in: the wholesale
+        unit, else the first step above one piece; the unit's short label)."""
         self.ensure_one()
         # Products and their ladders are read for the cashier's POS, whatever
         # the cashier's rights on the ladder: only this POS's company's
@@ -110,14 +110,17 @@ class PosConfig(models.Model):
             )
         ):
             steps.setdefault(step.product_tmpl_id.id, [step.name, step.pieces])
+        products = self.env["product.product"].sudo().browse(list(templates))
         return {
-            product_id: {
-                "qty": availability[product_id]["qty"],
-                "action": availability[product_id]["action"],
-                "rule": availability[product_id]["rule"],
-                "step": steps.get(template_id, False),
+            product.id: {
+                "qty": availability[product.id]["qty"],
+                "action": availability[product.id]["action"],
+                "rule": availability[product.id]["rule"],
+                "step": steps.get(templates[product.id], False),
+                # "pcs", "kg": the unit the POS's messages count in
+                "unit": product._wholesale_unit_label(),
             }
-            for product_id, template_id in templates.items()
+            for product in products
         }
 
     def wholesale_availability(self, product_ids):

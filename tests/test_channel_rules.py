@@ -575,6 +575,7 @@ class TestChannelRules(WholesalePoolCommon):
                 "action": "hide",
                 "rule": "Keep 20",
                 "step": ["Carton", 12.0],
+                "unit": "pcs",
             },
         )
         with self.assertRaises(UserError):

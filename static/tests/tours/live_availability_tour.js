@@ -109,7 +109,7 @@ function clickProductTimes(name, times) {
 function refusedAtAdd(name, available, rule) {
     return [
         Dialog.is({ title: "Not enough stock" }),
-        dialogSays(`${name}: this point of sale may sell ${available} Units (rule: ${rule})`),
+        dialogSays(`${name}: this point of sale may sell ${available} (rule: ${rule})`),
         Dialog.confirm(),
         Dialog.isNot(),
     ];
@@ -136,19 +136,19 @@ registry.category("web_tour.tours").add("WholesaleRetailLiveBlockTour", {
             tileShows("WR Live Drill", 5),
             clickProductTimes("WR Live Drill", 5),
             ProductScreen.clickDisplayedProduct("WR Live Drill"),
-            refusedAtAdd("WR Live Drill", 5, "WR drill block below 20"),
+            refusedAtAdd("WR Live Drill", "5 pcs", "WR drill block below 20"),
             ProductScreen.selectedOrderlineHas("WR Live Drill", "5"),
             ProductScreen.productCardQtyIs("WR Live Drill", "5"),
             // typing a larger quantity is refused too, before it reaches the line
             ProductScreen.clickNumpad("6"),
-            refusedAtAdd("WR Live Drill", 5, "WR drill block below 20"),
+            refusedAtAdd("WR Live Drill", "5 pcs", "WR drill block below 20"),
             ProductScreen.selectedOrderlineHas("WR Live Drill", "5"),
             tileShows("WR Live Torch", 1),
             ProductScreen.clickDisplayedProduct("WR Live Torch", true, "1"),
             Dialog.isNot(),
             ProductScreen.clickDisplayedProduct("WR Live Torch", true, "2"),
             Notification.has(
-                "WR Live Torch: this point of sale should sell no more than 1 Units (rule: WR torch warn below 20)",
+                "WR Live Torch: this point of sale should sell no more than 1 pcs (rule: WR torch warn below 20)",
                 "warning"
             ),
             Dialog.isNot(),
@@ -284,7 +284,7 @@ function paymentRefusalSteps({ feedback = false } = {}) {
         ),
         PaymentScreen.clickValidate(),
         dialogSays("Not enough stock to sell this order"),
-        dialogSays("WR Live Heater: 3.0 Units in the order, 2.0 Units may be sold here"),
+        dialogSays("WR Live Heater: 3 pcs in the order, 2 pcs may be sold here"),
         dialogSays("(rule: WR heater block below 20)"),
         Dialog.confirm(),
         Dialog.isNot(),

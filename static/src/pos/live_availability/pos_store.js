@@ -3,6 +3,7 @@ import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { _t } from "@web/core/l10n/translation";
 import { patch } from "@web/core/utils/patch";
 import { PosStore } from "@point_of_sale/app/services/pos_store";
+import { formatLadderQty } from "@wholesale_retail/pos/quantity/format_qty";
 
 /**
  * Live retail availability: what this POS may sell of each storable product.
@@ -374,18 +375,23 @@ patch(PosStore.prototype, {
         return { refused: null, warned };
     },
 
-    wholesaleFormatQty(qty) {
-        return this.env.utils.formatProductQty(qty, false);
+    /** `qty` pieces of `product` in the ladder's words: "20 cartons + 13 pcs". */
+    wholesaleFormatQty(qty, entry) {
+        return formatLadderQty(
+            qty,
+            entry?.step,
+            (value) => this.env.utils.formatProductQty(value, false),
+            { unit: entry?.unit }
+        );
     },
 
     /** The values of a refusal or warning message about `product`. */
     wholesaleMessageValues({ product, entry, qty }) {
         return {
             product: product.display_name,
-            available: this.wholesaleFormatQty(entry.qty),
-            unit: product.uom_id?.name || "",
+            available: this.wholesaleFormatQty(entry.qty, entry),
             rule: entry.rule || _t("none"),
-            requested: this.wholesaleFormatQty(qty),
+            requested: this.wholesaleFormatQty(qty, entry),
         };
     },
 
@@ -393,7 +399,7 @@ patch(PosStore.prototype, {
         this.dialog.add(AlertDialog, {
             title: _t("Not enough stock"),
             body: _t(
-                "%(product)s: this point of sale may sell %(available)s %(unit)s (rule: %(rule)s). The order cannot hold %(requested)s %(unit)s.",
+                "%(product)s: this point of sale may sell %(available)s (rule: %(rule)s). The order cannot hold %(requested)s.",
                 this.wholesaleMessageValues(refused)
             ),
         });
@@ -403,7 +409,7 @@ patch(PosStore.prototype, {
         for (const warning of warned) {
             this.notification.add(
                 _t(
-                    "%(product)s: this point of sale should sell no more than %(available)s %(unit)s (rule: %(rule)s); the order holds %(requested)s %(unit)s.",
+                    "%(product)s: this point of sale should sell no more than %(available)s (rule: %(rule)s); the order holds %(requested)s.",
                     this.wholesaleMessageValues(warning)
                 ),
                 { type: "warning", title: _t("Low stock") }
