@@ -459,7 +459,13 @@ class TestChannelRules(WholesalePoolCommon):
             self.config.wholesale_availability(products[:1].ids)["products"][
                 products[0].id
             ],
-            {"qty": 25.0, "action": "hide", "rule": "Keep 10", "step": False},
+            {
+                "qty": 25.0,
+                "action": "hide",
+                "rule": "Keep 10",
+                "step": False,
+                "unit": "pcs",
+            },
         )
         # a till in another warehouse hears nothing
         annex = self.env["stock.warehouse"].create(

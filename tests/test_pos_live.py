@@ -134,6 +134,7 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
                 "action": "block",
                 "rule": "WR drill block below 20",
                 "step": False,
+                "unit": "pcs",
             },
         )
         self.main_pos_config.with_user(self.cashier).open_ui()
@@ -203,6 +204,7 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
                 "action": "hide",
                 "rule": "WR lamp hide below 20",
                 "step": False,
+                "unit": "pcs",
             },
         )
         self.assertFalse(self._paid_lines(lamp))
@@ -307,6 +309,7 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
                 "action": "protect",
                 "rule": self._default_rule_name(),
                 "step": ["Box", 6.0],
+                "unit": "pcs",
             },
         )
 
