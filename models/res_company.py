@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .stock_warehouse import OVERSELL_POLICIES
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -17,6 +19,36 @@ class ResCompany(models.Model):
         default=20,
         help="How many slow and top movers the monthly report lists on screen, "
         "in the PDF and in the email; the XLSX ranks them all.",
+    )
+
+    wholesale_monthly_report_email = fields.Boolean(
+        string="Email the Monthly Report",
+        default=True,
+        help="On the 1st of each month, last month's report (PDF and XLSX) of "
+        "this company is emailed to its recipients. Off: nothing is sent; the "
+        "report can still be opened, printed and exported from Reporting.",
+    )
+    wholesale_monthly_report_partner_ids = fields.Many2many(
+        "res.partner",
+        "res_company_wholesale_monthly_report_partner_rel",
+        "company_id",
+        "partner_id",
+        string="Monthly Report Recipients",
+        domain="[('email', '!=', False)]",
+        help="Who receives the monthly report email. Empty: the Wholesale & "
+        "Retail managers of the company who have an email.",
+    )
+    wholesale_default_oversell_policy = fields.Selection(
+        OVERSELL_POLICIES,
+        string="Default Oversell Policy",
+        required=True,
+        default="refuse",
+        help="The wholesale oversell policy a new warehouse of this company "
+        "starts with; each warehouse's own policy is set in the Oversell Policy "
+        "list.\n"
+        "Refuse: a wholesale order beyond the free stock is not confirmed.\n"
+        "Confirm with a backorder: the order is confirmed, the free stock is "
+        "reserved and the rest waits as a backorder.",
     )
 
     wholesale_return_needs_scan = fields.Boolean(

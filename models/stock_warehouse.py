@@ -1,22 +1,33 @@
 from odoo import api, fields, models
 
+OVERSELL_POLICIES = [("refuse", "Refuse"), ("backorder", "Confirm with a backorder")]
+OVERSELL_POLICY_HELP = (
+    "What happens when a wholesale order asks for more than the sellable "
+    "quantity of the warehouse (the free stock: on hand minus what other "
+    "orders reserved).\n"
+    "Refuse: the confirmation is refused with the available quantity, and a "
+    "delivery may not take stock reserved for a wholesale order.\n"
+    "Confirm with a backorder: the order is confirmed, the free part is "
+    "reserved and the rest waits as a backorder.\n"
+    "Either way, a delivery that takes stock reserved for another order is "
+    "written on that order's transfer."
+)
+
 
 class StockWarehouse(models.Model):
     _inherit = "stock.warehouse"
 
     wholesale_oversell_policy = fields.Selection(
-        [("refuse", "Refuse"), ("backorder", "Confirm with a backorder")],
+        OVERSELL_POLICIES,
         string="Wholesale Oversell Policy",
         required=True,
-        default="refuse",
-        help="What happens when a wholesale order asks for more than the free "
-        "quantity of this warehouse (on hand minus what other orders reserved).\n"
-        "Refuse: the confirmation is refused with the available quantity, and a "
-        "delivery may not take stock reserved for a wholesale order.\n"
-        "Confirm with a backorder: the order is confirmed, the free part is "
-        "reserved and the rest waits as a backorder.\n"
-        "Either way, a delivery that takes stock reserved for another order is "
-        "written on that order's transfer.",
+        default=lambda self: self._default_wholesale_oversell_policy(),
+        help=OVERSELL_POLICY_HELP,
+    )
+    wholesale_oversell_policy_effect = fields.Char(
+        string="What It Does",
+        compute="_compute_wholesale_oversell_policy_effect",
+        help="The policy's effect on a wholesale order beyond the free stock.",
     )
     wholesale_channel_rule_ids = fields.One2many(
         "wholesale.channel.rule",
@@ -44,8 +55,41 @@ class StockWarehouse(models.Model):
         "Created by the first return that needs it.",
     )
 
+    @api.model
+    def _default_wholesale_oversell_policy(self):
+        if not self.pool.ready:
+            # filling the column of existing warehouses while the addon is
+            # installed: the company's default may have no column yet
+            return "refuse"
+        return self.env.company.wholesale_default_oversell_policy or "refuse"
+
+    @api.depends("wholesale_oversell_policy")
+    def _compute_wholesale_oversell_policy_effect(self):
+        effects = {
+            "refuse": self.env._(
+                "A wholesale order beyond the free stock is not confirmed; the "
+                "message gives the quantity available."
+            ),
+            "backorder": self.env._(
+                "The order is confirmed: the free stock is reserved, the rest "
+                "waits as a backorder."
+            ),
+        }
+        for warehouse in self:
+            warehouse.wholesale_oversell_policy_effect = effects.get(
+                warehouse.wholesale_oversell_policy, False
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        Company = self.env["res.company"]
+        for vals in vals_list:
+            # the default of the warehouse's own company, not the current one's
+            if "wholesale_oversell_policy" not in vals and vals.get("company_id"):
+                company = Company.browse(vals["company_id"])
+                vals["wholesale_oversell_policy"] = (
+                    company.wholesale_default_oversell_policy or "refuse"
+                )
         warehouses = super().create(vals_list)
         warehouses._wholesale_create_default_rules()
         return warehouses

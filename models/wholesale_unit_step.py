@@ -3,6 +3,9 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import float_compare, float_is_zero, float_round
 
+#: Digits of the pieces field. Pieces are whole (``_wholesale_check_pieces``),
+#: and the ladder's views show them without decimals (``digits="[16, 0]"``);
+#: the field keeps decimals so that "2.5 pieces" is refused, never rounded.
 PIECES_DIGITS = 4
 
 
@@ -47,6 +50,8 @@ class WholesaleUnitStep(models.Model):
     pieces = fields.Float(
         required=True,
         digits=(16, PIECES_DIGITS),
+        # the pieces of a dozen and of a pallet do not add up to anything
+        aggregator=None,
         help="How many base units (pieces, bottles) one step holds. "
         "A whole number greater than zero.",
     )
@@ -63,12 +68,14 @@ class WholesaleUnitStep(models.Model):
     )
     currency_id = fields.Many2one(related="product_tmpl_id.currency_id")
     retail_price = fields.Monetary(
+        aggregator=None,
         help="Price of one step for retail customers and at the POS. "
         "Empty: the piece price times the pieces. On sale orders, a pricelist "
         "rule for the product or its category replaces it; no pricelist "
         "discount is taken off it.",
     )
     wholesale_price = fields.Monetary(
+        aggregator=None,
         help="Price of one step for wholesale customers. "
         "Empty: the pricelist price in this unit. A pricelist rule for the "
         "product or its category replaces it; no pricelist discount is taken "

@@ -119,8 +119,14 @@ class WholesaleMonthlyReportExports(models.Model):
             ]
         )
 
-    def _send_to_managers(self):
+    def _monthly_report_recipients(self):
+        """The partners the report is mailed to: the company's chosen
+        recipients (Settings > Wholesale & Retail) that have an email, or when
+        it chose none, its wholesale managers that have one."""
         self.ensure_one()
+        chosen = self.company_id.wholesale_monthly_report_partner_ids
+        if chosen:
+            return chosen.filtered("email")
         managers = self.env.ref("wholesale_retail.group_wholesale_manager").user_ids
         managers = managers.filtered(
             lambda user: (
@@ -130,15 +136,25 @@ class WholesaleMonthlyReportExports(models.Model):
                 and user.partner_id.email
             )
         )
-        if not managers:
-            _logger.info("Monthly report %s: no manager with an email", self.name)
+        return managers.partner_id
+
+    def _send_to_managers(self):
+        """Mail the PDF and the XLSX to the report's recipients (see
+        ``_monthly_report_recipients``); nothing when the company turned the
+        monthly email off."""
+        self.ensure_one()
+        if not self.company_id.wholesale_monthly_report_email:
+            return self.env["mail.mail"]
+        recipients = self._monthly_report_recipients()
+        if not recipients:
+            _logger.info("Monthly report %s: no recipient with an email", self.name)
             return self.env["mail.mail"]
         attachments = self._export_attachments()
         template = self.env.ref("wholesale_retail.mail_template_monthly_report")
         mail_id = template.send_mail(
             self.id,
             email_values={
-                "recipient_ids": [(6, 0, managers.partner_id.ids)],
+                "recipient_ids": [(6, 0, recipients.ids)],
                 "attachment_ids": [(6, 0, attachments.ids)],
             },
         )
@@ -155,14 +171,17 @@ class WholesaleMonthlyReportExports(models.Model):
 
     @api.model
     def _cron_send_monthly_report(self, companies=None, today=None):
-        """On the 1st: build last month's report of each company and mail the
-        PDF and the XLSX to the wholesale managers.
+        """On the 1st: build last month's report of each company that emails
+        it (``res.company.wholesale_monthly_report_email``) and mail the PDF
+        and the XLSX to its recipients (see ``_monthly_report_recipients``).
 
         Each company in its own transaction: a failing company is logged and
         rolled back, and the others are still computed and sent. A company
         whose month was mailed already (a retried run) is skipped.
         """
-        companies = companies or self.env["res.company"].search([])
+        companies = (companies or self.env["res.company"].search([])).filtered(
+            "wholesale_monthly_report_email"
+        )
         mails = self.env["mail.mail"]
         for index, company in enumerate(companies, 1):
             try:

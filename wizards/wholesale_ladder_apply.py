@@ -21,10 +21,12 @@ class WholesaleLadderApply(models.TransientModel):
     )
     include_prices = fields.Boolean(
         string="Copy Step Prices",
+        default=True,
         help="Also copy the retail and wholesale price of each step (the prices "
-        "it sets). Without it, a step a product already has keeps its prices. "
-        "Barcodes are never copied: each product keeps its own, and keeps the "
-        "steps this ladder does not have.",
+        "it sets). Without it, a step a product already has keeps its prices, "
+        "and a new step has none: it sells at the pricelist price (the piece "
+        "price times the pieces). Barcodes are never copied: each product keeps "
+        "its own, and keeps the steps this ladder does not have.",
     )
     include_quantity_rules = fields.Boolean(
         string="Copy Minimum and Multiple",
@@ -33,6 +35,7 @@ class WholesaleLadderApply(models.TransientModel):
         "product sets; one it leaves to its category is not copied.",
     )
     step_summary = fields.Char(string="Ladder", compute="_compute_step_summary")
+    price_warning = fields.Text(compute="_compute_price_warning")
 
     def _default_product_tmpl_ids(self):
         if self.env.context.get("active_model") == "product.template":
@@ -48,6 +51,48 @@ class WholesaleLadderApply(models.TransientModel):
                 "%s = %g %s" % (s.name, s.pieces, s.base_uom_id.name)
                 for s in wizard.source_tmpl_id.wholesale_step_ids
             )
+
+    @api.depends(
+        "include_prices",
+        "source_tmpl_id.wholesale_step_ids.retail_price",
+        "source_tmpl_id.wholesale_step_ids.wholesale_price",
+    )
+    def _compute_price_warning(self):
+        """Say which steps will show no price of their own on the products,
+        rather than leave 0.00 steps without a word."""
+        for wizard in self:
+            steps = wizard.source_tmpl_id.wholesale_step_ids
+            if not steps:
+                wizard.price_warning = False
+            elif not wizard.include_prices:
+                wizard.price_warning = self.env._(
+                    "Step prices are not copied: a step the products do not have "
+                    "yet is added without prices (0.00) and sells at the pricelist "
+                    "price, the piece price times the pieces."
+                )
+            else:
+                missing = []
+                for step in steps:
+                    kinds = wizard._missing_price_kinds(step)
+                    if kinds:
+                        missing.append("%s (%s)" % (step.name, ", ".join(kinds)))
+                wizard.price_warning = bool(missing) and self.env._(
+                    "These steps of %(ladder)s have no price of their own: "
+                    "%(steps)s. Where a product does not have the price yet, it "
+                    "shows 0.00 and the step sells at the pricelist price (the "
+                    "piece price times the pieces). Set the prices on %(ladder)s "
+                    "first to copy them.",
+                    ladder=wizard.source_tmpl_id.display_name,
+                    steps="; ".join(missing),
+                )
+
+    def _missing_price_kinds(self, step):
+        kinds = []
+        if not step.retail_price:
+            kinds.append(self.env._("retail price"))
+        if not step.wholesale_price:
+            kinds.append(self.env._("wholesale price"))
+        return kinds
 
     def action_apply(self):
         """Add the source's steps to the products, or update the steps they
