@@ -168,6 +168,9 @@ class PosConfig(models.Model):
             ) from error
         if len(parsed) > 1000:
             raise UserError(self.env._("Too many order lines to check at once."))
+        if not self.env["wholesale.stock.pool"]._guard_enabled():
+            # the guard off: the payment refuses nothing, nor does this check
+            return {"message": False}
         products = (
             self.env["product.product"]
             .browse({product_id for product_id, _qty, _sol in parsed} - {0})

@@ -44,16 +44,9 @@ class TestSettingsScreens(TransactionCase):
             company_id=cls.company.id,
             company_ids=cls.company.ids,
         )
-        # editing products (their ladder tab, the ladder wizard) also takes
-        # Odoo's "Products: Create" right, which wholesale managers lack
-        cls.ladder_manager = new_test_user(
-            cls.env,
-            login="wr_set_ladder_manager",
-            groups="wholesale_retail.group_wholesale_manager,"
-            "product.group_product_manager",
-            company_id=cls.company.id,
-            company_ids=cls.company.ids,
-        )
+        # editing products (their ladder tab, the ladder wizard) takes Odoo's
+        # "Products: Create" right, which the wholesale manager group implies
+        cls.ladder_manager = cls.manager
         cls.wholesale_user = new_test_user(
             cls.env,
             login="wr_set_user",
