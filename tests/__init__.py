@@ -16,3 +16,4 @@ from . import test_receivables
 from . import test_pos_credit
 from . import test_amount_in_words
 from . import test_invoice_pdf
+from . import test_dashboard
