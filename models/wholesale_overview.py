@@ -277,7 +277,7 @@ class WholesaleOverview(models.AbstractModel):
         # marketplaces that sold this month
         channels = Channel.search(
             [("company_id", "=", company.id), ("kind", "!=", "wholesale")]
-        )
+        ).sorted(lambda c: c.kind != "pos")
         rows = [(False, "desk", self.env._("Wholesale Desk"), "wholesale")]
         if desk:
             rows = [(desk, "desk", desk.name, "wholesale")]

@@ -56,12 +56,46 @@ export class WholesaleRetailDashboard extends Component {
         return formatDate(deserializeDate(this.state.data.date));
     }
 
-    integer(value) {
-        return formatInteger(value);
-    }
-
     quantity(value) {
         return formatFloat(value, { trailingZeros: false });
+    }
+
+    get cards() {
+        const data = this.state.data;
+        return [
+            {
+                figure: data.stock_value,
+                icon: "fa-cubes",
+                title: _t("Stock Value"),
+                value: this.money(data.stock_value.amount),
+                note: _t("%s products in stock", formatInteger(data.stock_value.count)),
+                tone: "primary",
+            },
+            {
+                figure: data.low_stock,
+                icon: "fa-battery-quarter",
+                title: _t("Low Stock"),
+                value: formatInteger(data.low_stock.count),
+                note: _t("products with less than %s on hand", this.quantity(data.low_stock.threshold)),
+                tone: data.low_stock.count ? "warning" : "success",
+            },
+            {
+                figure: data.oversell_open,
+                icon: "fa-exclamation-triangle",
+                title: _t("Open Oversell Incidents"),
+                value: formatInteger(data.oversell_open.count),
+                note: _t("POS sales beyond the free stock, to settle"),
+                tone: data.oversell_open.count ? "danger" : "success",
+            },
+            {
+                figure: data.waiting_orders,
+                icon: "fa-hourglass-half",
+                title: _t("Wholesale Orders Waiting for Stock"),
+                value: formatInteger(data.waiting_orders.count),
+                note: _t("%s untaxed", this.money(data.waiting_orders.amount)),
+                tone: data.waiting_orders.count ? "warning" : "success",
+            },
+        ];
     }
 
     orders(count) {
