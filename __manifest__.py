@@ -49,5 +49,6 @@
     "assets": {
         "point_of_sale._assets_pos": ["wholesale_retail/static/src/pos/**/*"],
         "web.assets_tests": ["wholesale_retail/static/tests/tours/**/*"],
+        "web.assets_backend": ["wholesale_retail/static/src/backend/**/*"],
     },
 }

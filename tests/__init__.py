@@ -18,3 +18,4 @@ from . import test_amount_in_words
 from . import test_invoice_pdf
 from . import test_quantity_words
 from . import test_settings_screens
+from . import test_dashboard

@@ -41,7 +41,7 @@ class TestFoundation(TestPoSCommon):
         visible = self.env["ir.ui.menu"].with_user(plain)._visible_menu_ids()
         self.assertNotIn(root.id, visible)
         with self.assertRaises(AccessError):
-            self.env["wholesale.overview"].with_user(plain).create({})
+            self.env["wholesale.overview"].with_user(plain).get_dashboard_data()
 
     def test_overview_counts_both_channels(self):
         order = self.env["sale.order"].create(
@@ -58,28 +58,26 @@ class TestFoundation(TestPoSCommon):
         self.env["pos.order"].sync_from_ui(
             [self.create_ui_order_data([(self.kettle, 2), (self.fan, 1)])]
         )
-        action = (
-            self.env["wholesale.overview"]
-            .with_user(self.wr_user)
-            .action_open_overview()
-        )
-        overview = self.env["wholesale.overview"].browse(action["res_id"])
-        self.assertEqual(overview.create_uid, self.wr_user)
-        overview = overview.with_user(self.wr_user)
-        self.assertEqual(overview.wholesale_order_count, 1)
-        self.assertAlmostEqual(overview.wholesale_sales_today, 48 * 25.0)
-        self.assertEqual(overview.retail_order_count, 1)
-        self.assertAlmostEqual(overview.retail_sales_today, 2 * 25.0 + 40.0)
+        overview = self.env["wholesale.overview"].with_user(self.wr_user)
+        data = overview.get_dashboard_data()
+        desk, *others = data["channels"]
+        self.assertEqual(desk["today"]["count"], 1)
+        self.assertAlmostEqual(desk["today"]["amount"], 48 * 25.0)
+        retail = [row["today"] for row in others if row["kind"] == "pos"]
+        self.assertEqual(sum(today["count"] for today in retail), 1)
+        self.assertAlmostEqual(sum(today["amount"] for today in retail), 90.0)
         # 98 kettles and 3 fans on hand (the POS picking is validated at once)
-        self.assertAlmostEqual(overview.stock_value, 98 * 15.0 + 3 * 30.0)
-        self.assertIn(self.fan, overview.low_stock_product_ids)
-        self.assertNotIn(self.kettle, overview.low_stock_product_ids)
+        self.assertAlmostEqual(data["stock_value"]["amount"], 98 * 15.0 + 3 * 30.0)
+        low = [row["id"] for row in data["low_stock"]["products"]]
+        self.assertIn(self.fan.id, low)
+        self.assertNotIn(self.kettle.id, low)
 
     def test_overview_is_per_company(self):
-        other = self.env["res.company"].create({"name": "WR Other Company"})
-        overview = self.env["wholesale.overview"].create({"company_id": other.id})
-        visible = self.env["wholesale.overview"].with_user(self.wr_user).search([])
-        self.assertNotIn(overview, visible)
+        self.env["res.company"].create({"name": "WR Other Company"})
+        overview = self.env["wholesale.overview"].with_user(self.wr_user)
+        self.assertEqual(
+            overview.get_dashboard_data()["company"]["id"], self.company.id
+        )
 
     def test_settings_threshold(self):
         settings = self.env["res.config.settings"].create(
