@@ -330,7 +330,11 @@ class WholesaleOverview(models.AbstractModel):
                         "name": product.display_name,
                         "qty_available": product.qty_available,
                         "free_qty": product.free_qty,
-                        "uom": product.uom_id.name,
+                        # in the ladder's words: "1 carton + 3 pcs"
+                        "on_hand_text": product._wholesale_qty_text(
+                            product.qty_available
+                        ),
+                        "free_text": product._wholesale_qty_text(product.free_qty),
                     }
                     for product in lowest[:LOW_STOCK_LISTED]
                 ],

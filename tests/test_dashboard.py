@@ -251,6 +251,9 @@ class TestDashboard(WholesalePoolCommon):
         self.assertEqual(listed[self.heater.id]["qty_available"], 0)
         self.assertEqual(listed[self.fan.id]["qty_available"], 3)
         self.assertEqual(listed[self.fan.id]["free_qty"], 3)
+        # said with the addon's quantity formatter
+        self.assertEqual(listed[self.fan.id]["free_text"], "3 pcs")
+        self.assertEqual(listed[self.heater.id]["on_hand_text"], "0 pcs")
         lowest = [row["qty_available"] for row in data["low_stock"]["products"]]
         self.assertEqual(lowest, sorted(lowest))
 
