@@ -38,6 +38,10 @@ class WholesaleOversellIncident(models.Model):
         help="Quantity sold beyond the free quantity.",
     )
     uom_id = fields.Many2one(related="product_id.uom_id")
+    # the quantities in the words of the product's ladder: "2 cartons (48 pcs)"
+    sold_text = fields.Char(string="Sold", compute="_compute_quantity_texts")
+    available_text = fields.Char(string="Free", compute="_compute_quantity_texts")
+    short_text = fields.Char(string="Short", compute="_compute_quantity_texts")
     pos_order_id = fields.Many2one(
         "pos.order", string="POS Order", check_company=True, index=True
     )
@@ -61,6 +65,19 @@ class WholesaleOversellIncident(models.Model):
         required=True,
         tracking=True,
     )
+
+    @api.depends_context("lang")
+    @api.depends("product_id", "quantity_sold", "quantity_available", "quantity_short")
+    def _compute_quantity_texts(self):
+        for incident in self:
+            text = (
+                incident.product_id._wholesale_qty_text if incident.product_id else None
+            )
+            incident.sold_text = text and text(incident.quantity_sold)
+            incident.available_text = text and text(
+                max(incident.quantity_available, 0.0)
+            )
+            incident.short_text = text and text(incident.quantity_short)
 
     @api.model
     def _default_company_id(self):

@@ -92,6 +92,35 @@ class TestQuantityWords(WholesalePoolCommon):
         rice.product_tmpl_id._wholesale_set_ladder([{"name": "Sack", "pieces": 25}])
         self.assertEqual(rice._wholesale_qty_text(53.5), "2 sacks + 3.5 kg")
 
+    def test_views_say_quantities_in_the_ladder_words(self):
+        order = self._order(25, user=self.salesman)
+        self.assertEqual(order.order_line.wholesale_qty_text, "25 cartons (600 pcs)")
+        order.order_line.product_uom_qty = 20.5
+        self.assertEqual(order.order_line.wholesale_qty_text, "20 cartons + 12 pcs")
+        incident = (
+            self.env["wholesale.oversell.incident"]
+            .sudo()
+            .create(
+                {
+                    "product_id": self.kettle.id,
+                    "warehouse_id": self.warehouse.id,
+                    "quantity_sold": 48,
+                    "quantity_available": 20,
+                    "quantity_short": 28,
+                }
+            )
+        )
+        self.assertRecordValues(
+            incident,
+            [
+                {
+                    "sold_text": "2 cartons (48 pcs)",
+                    "available_text": "20 pcs",
+                    "short_text": "1 carton + 4 pcs",
+                }
+            ],
+        )
+
     def test_over_stock_confirmation_says_free_and_held_in_cartons(self):
         first = self._order(10)
         first.action_confirm()
