@@ -6,11 +6,20 @@ import { patch } from "@web/core/utils/patch";
  * Unit ladder at the POS.
  *
  * Scanning a step barcode (a carton) adds one line whose quantity stays in the
- * product's unit (24 pieces, so the server moves 24 pieces out of the one stock
- * count) and, when the ladder sets a retail price for the step, remembers the
- * scanned unit in `wholesale_uom_id` and prices the line at that price: the
+ * product's unit (100 pieces, so the server moves 100 pieces out of the one
+ * stock count) and, when the ladder sets a retail price for the step, remembers
+ * the scanned unit in `wholesale_uom_id` and prices the line at that price: the
  * price per piece is carton price / pieces, so 1 carton costs the carton price
- * and not 24 times the piece price.
+ * and not 100 times the piece price.
+ *
+ * That price per piece is kept exact (263.35 / 100 = 2.6335), not rounded to
+ * the "Product Price" precision as core's `setUnitPrice` does (2.63, and the
+ * carton would cost 263.00). The server keeps it so too: in Odoo 19 the unit
+ * price of a POS line has no rounding digits (`pos.order.line.price_unit`,
+ * `digits=0`) and those of invoice and sale lines are rounded for display only
+ * (`min_display_digits`), so the totals, the payment, the invoice and a refund
+ * of the carton (the ticket screen copies the sold line's price) all come to
+ * 263.35.
  */
 patch(PosOrderline.prototype, {
     setOptions(options) {
@@ -30,7 +39,8 @@ patch(PosOrderline.prototype, {
             return result;
         }
         this.wholesale_uom_id = packaging.uom_id;
-        this.setUnitPrice(packaging.wholesale_retail_price / pieces);
+        // exact, unlike setUnitPrice (see above)
+        this.price_unit = packaging.wholesale_retail_price / pieces;
         this.price_type = "manual";
         return result;
     },
