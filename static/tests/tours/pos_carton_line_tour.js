@@ -28,6 +28,28 @@ function lineReads(container, qty, unitPrice, total) {
     ];
 }
 
+/** The line the customer display is sent reads `qty` x `unitPrice` / `unit`. */
+function customerDisplayReads(qty, unitPrice, unit) {
+    return {
+        content: `the customer display is sent ${qty} x ${unitPrice} / ${unit}`,
+        trigger: ".order-container .orderline",
+        run: () => {
+            // looked up in the POS page: tours load in back-office pages too,
+            // where a static import of a POS module could not be resolved
+            const { CustomerDisplayPosAdapter } = odoo.loader.modules.get(
+                "@point_of_sale/app/customer_display/customer_display_adapter"
+            );
+            const adapter = new CustomerDisplayPosAdapter();
+            adapter.formatOrderData(window.posmodel.getOrder());
+            const line = adapter.data.lines.find((l) => l.productName.includes(PRODUCT));
+            const got = `${line?.qty} x ${line?.unitPrice} / ${line?.unit}`;
+            if (line?.qty !== qty || !line.unitPrice.includes(unitPrice) || line.unit !== unit) {
+                throw new Error(`the customer display is sent ${got}`);
+            }
+        },
+    };
+}
+
 // A carton of 100 at 263.35: one line "1 Carton (100)" at 263.35 a carton, on
 // the order screen and on the receipt; the total keeps its cents (100 pieces
 // at 2.6335, not at 2.63). Then 150 pieces typed on a carton line: "1 Carton
@@ -41,12 +63,14 @@ registry.category("web_tour.tours").add("WholesaleRetailCartonLineTour", {
             scan_barcode("WRRICE100"),
             lineReads(".order-container", "1 Carton (100)", "263.35", "263.35"),
             ProductScreen.totalAmountIs("263.35"),
+            customerDisplayReads("1", "263.35", "Carton (100)"),
             scan_barcode("WRRICE100"),
             lineReads(".order-container", "2 Carton (100)", "263.35", "526.70"),
             ProductScreen.totalAmountIs("526.70"),
             // the cashier types 150 pieces on the line, then 100
             ProductScreen.clickNumpad("1", "5", "0"),
             lineReads(".order-container", "1 Carton (100) + 50 Units", "263.35", "395.03"),
+            customerDisplayReads("150", "2.63", "Units"),
             ProductScreen.clickNumpad("⌫", "⌫", "0", "0"),
             lineReads(".order-container", "1 Carton (100)", "263.35", "263.35"),
             ProductScreen.totalAmountIs("263.35"),

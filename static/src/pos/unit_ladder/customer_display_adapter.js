@@ -1,5 +1,5 @@
 import { CustomerDisplayPosAdapter } from "@point_of_sale/app/customer_display/customer_display_adapter";
-import { formatCurrency } from "@web/core/currency";
+import { formatCurrency } from "@point_of_sale/app/models/utils/currency";
 import { patch } from "@web/core/utils/patch";
 
 /**
@@ -17,7 +17,7 @@ patch(CustomerDisplayPosAdapter.prototype, {
             ...data,
             qty: String(count),
             unit: line.wholesale_uom_id.name,
-            unitPrice: formatCurrency(line.wholesaleUnitPrice, line.currency.id),
+            unitPrice: formatCurrency(line.wholesaleUnitPrice, line.currency),
         };
     },
 });
