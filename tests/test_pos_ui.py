@@ -79,6 +79,89 @@ class TestUnitLadderPosUi(TestPointOfSaleHttpCommon):
 
         self._wholesale_assert_carton_sold(product)
 
+    def test_carton_line_reads_as_a_carton(self):
+        """A carton of 100 at 263.35, scanned by a cashier with only the POS
+        User rights: the line and the receipt read "1 Carton (100)" at 263.35
+        a carton (not "100" at "2.63 / Units"), and the money keeps its cents:
+        the order is paid 263.35, not 100 x 2.63 = 263.00; the carton's refund
+        gives 263.35 back and its invoice says 263.35."""
+        product = self.env["product.product"].create(
+            {
+                "name": "WR Carton Rice",
+                "is_storable": True,
+                "available_in_pos": True,
+                "list_price": 2.75,
+                "taxes_id": False,
+            }
+        )
+        product.product_tmpl_id._wholesale_set_ladder(
+            [
+                {
+                    "name": "Carton",
+                    "pieces": 100,
+                    "barcode": "WRRICE100",
+                    "retail_price": 263.35,
+                    "wholesale_price": 250.0,
+                }
+            ],
+            wholesale_step="Carton",
+        )
+        carton = product.uom_ids
+        self.assertEqual(carton.name, "Carton (100)")
+        price_digits = self.env["decimal.precision"].precision_get("Product Price")
+        self.assertEqual(price_digits, 2, "263.35 / 100 does not fit this precision")
+        stock = self.main_pos_config.picking_type_id.default_location_src_id
+        self.env["stock.quant"]._update_available_quantity(product, stock, 1000)
+        cashier = self._wholesale_cashier()
+
+        self.main_pos_config.with_user(cashier).open_ui()
+        self.start_pos_tour("WholesaleRetailCartonLineTour", login="wr_cashier")
+
+        line = self.env["pos.order.line"].search(
+            [("product_id", "=", product.id), ("qty", ">", 0)]
+        )
+        self.assertRecordValues(
+            line,
+            [
+                {
+                    "qty": 100,
+                    "price_subtotal": 263.35,
+                    "price_subtotal_incl": 263.35,
+                    "wholesale_uom_id": carton.id,
+                }
+            ],
+        )
+        self.assertAlmostEqual(line.price_unit, 2.6335, places=9)
+        self.assertRecordValues(
+            line.order_id, [{"state": "paid", "amount_total": 263.35}]
+        )
+        self.assertAlmostEqual(sum(line.order_id.payment_ids.mapped("amount")), 263.35)
+        refund = line.refund_orderline_ids
+        self.assertRecordValues(
+            refund,
+            [
+                {
+                    "qty": -100,
+                    "refunded_orderline_id": line.id,
+                    "wholesale_uom_id": carton.id,
+                }
+            ],
+        )
+        self.assertAlmostEqual(refund.price_unit, 2.6335, places=9)
+        self.assertRecordValues(
+            refund.order_id, [{"state": "paid", "amount_total": -263.35}]
+        )
+        self.env.invalidate_all()
+        self.assertEqual(product.qty_available, 1000, "100 sold, 100 back")
+        # invoiced afterwards, the sale keeps its cents on the invoice too
+        sale = line.order_id
+        sale.partner_id = self.env["res.partner"].create({"name": "WR Rice Buyer"})
+        sale.action_pos_order_invoice()
+        self.assertRecordValues(sale.account_move, [{"amount_total": 263.35}])
+        self.assertAlmostEqual(
+            sale.account_move.invoice_line_ids.price_unit, 2.6335, places=9
+        )
+
     def test_scan_gs1_carton_read_as_lot_by_nomenclature(self):
         """A GTIN-14 carton code starting with "10" scans as the carton.
 

@@ -6,15 +6,15 @@ import * as ReceiptScreen from "@point_of_sale/../tests/pos/tours/utils/receipt_
 import { registry } from "@web/core/registry";
 import { scan_barcode } from "@point_of_sale/../tests/generic_helpers/utils";
 
-/** Scan a carton barcode: one line of 24 at 60.00 that says "1 × Carton (24)". */
+/** Scan a carton barcode: one line "1 Carton (24)" at 60.00 a carton. */
 function scanCarton(barcode, productName) {
     return [
         scan_barcode(barcode),
         // one carton of 24 at the carton price (60.00), not 24 x 3.00
-        ProductScreen.selectedOrderlineHas(productName, "24", "60.00"),
+        ProductScreen.selectedOrderlineHas(productName, undefined, "60.00"),
         {
-            content: `the line of ${productName} says it is one carton`,
-            trigger: `.order-container .orderline.selected:has(.product-name:contains("${productName}")) .o_wholesale_retail_unit:contains('1 × Carton (24)')`,
+            content: `the line of ${productName} reads as one carton at the carton price`,
+            trigger: `.order-container .orderline.selected:has(.product-name:contains("${productName}")):has(.qty:text("1 Carton (24)")):has(.price-per-unit:contains("60.00 / Carton (24)"))`,
         },
     ].flat();
 }
@@ -27,7 +27,7 @@ function payByBank() {
         ReceiptScreen.isShown(),
         {
             content: "the receipt names the carton too",
-            trigger: ".pos-receipt .o_wholesale_retail_unit:contains('1 × Carton (24)')",
+            trigger: ".pos-receipt .orderline:has(.qty:text('1 Carton (24)')):has(.price-per-unit:contains('60.00 / Carton (24)'))",
         },
     ].flat();
 }
