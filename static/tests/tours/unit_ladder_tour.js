@@ -89,7 +89,9 @@ registry.category("web_tour.tours").add("WholesaleRetailPaymentCheckTour", {
             ProductScreen.clickDisplayedProduct("WR Held Kettle", true, "3.0"),
             ProductScreen.clickPayButton(false),
             Dialog.is({ title: "Not enough stock" }),
-            Dialog.bodyIs("3.0 Units in the order, 2.0 Units available"),
+            Dialog.bodyIs("3 pcs in the order, 2 pcs may be sold here"),
+            // and says which order holds the rest
+            Dialog.bodyIs("Held: 8 pcs for S"),
             Dialog.confirm(),
             {
                 content: "the cashier is still on the product screen, nothing was paid",
