@@ -20,7 +20,9 @@ message that says what to provide.
 """
 
 import argparse
+import csv
 import importlib.metadata
+import io
 import json
 import os
 import re
@@ -776,16 +778,95 @@ def cmd_test(args):
     return 1 if failed else 0
 
 
+# The demo shop is in Dubai: the database is created with its company in the
+# United Arab Emirates, so that installing `account` picks AED, Asia/Dubai and
+# Odoo's UAE chart of accounts with its 5 % VAT (l10n_ae, auto-installed).
+DEMO_COUNTRY = "AE"
+LANG_CSV = Path("addons") / "base" / "data" / "res.lang.csv"
+
+
+def odoo_languages(csv_text):
+    """{code: (name, ISO code)} of the languages in Odoo's res.lang.csv."""
+    return {
+        row["code"]: (row["name"], row["iso_code"])
+        for row in csv.DictReader(io.StringIO(csv_text))
+    }
+
+
+def resolve_lang(value, languages):
+    """The Odoo language code that ``value`` names: a code (``ar_001``,
+    ``zh_CN``) or the ISO code of one language (``ar``, ``th``).
+
+    Raises SetupError, naming the codes that come close, for anything else.
+    """
+    if value in languages:
+        return value
+    by_iso = [code for code, (_name, iso) in languages.items() if iso == value]
+    if len(by_iso) == 1:
+        return by_iso[0]
+    prefix = re.split(r"[_@-]", value)[0].lower()
+    near = sorted(code for code in languages if code.lower().startswith(prefix))
+    hint = (
+        f"; did you mean {', '.join(near[:10])}?"
+        if prefix and near
+        else "; Odoo's codes look like ar_001, zh_CN, th_TH, es_ES, pt_BR."
+    )
+    raise SetupError(f"Odoo knows no language {value!r}{hint}")
+
+
+def read_odoo_languages(cmd, env):
+    """The languages of the Odoo that ``cmd`` runs (its base res.lang.csv)."""
+    proc = run(
+        [cmd[0], "-c", "import odoo; print(list(odoo.__path__)[0])"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    csv_path = Path(proc.stdout.strip().splitlines()[-1] if proc.stdout else "")
+    csv_path = csv_path / LANG_CSV
+    if proc.returncode or not csv_path.is_file():
+        raise SetupError(f"cannot read Odoo's list of languages ({csv_path})")
+    return odoo_languages(csv_path.read_text(encoding="utf-8"))
+
+
+def demo_shell_script(load, lang):
+    """What `odoo-bin shell` runs for the demo: the loader and/or the language."""
+    lines = ["from odoo.addons.wholesale_retail.demo import dragon_mart"]
+    if load:
+        lines.append("dragon_mart.load(env)")
+    if lang:
+        lines.append(f"dragon_mart.set_language(env, {lang!r})")
+    lines.append("env.cr.commit()")
+    return "\n".join(lines) + "\n"
+
+
 def cmd_demo(args):
     cmd, opts, env = prepare(need_browser=False)
     base = [*cmd, *opts]
+    # an unknown language stops here, before any database is touched
+    lang = resolve_lang(args.lang, read_odoo_languages(cmd, env)) if args.lang else None
     db = args.db
     exists = run(["psql", "-lqt"], env=env, capture_output=True, text=True)
     names = {line.split("|")[0].strip() for line in exists.stdout.splitlines()}
     has_db = db in names
-    if not has_db or args.reset:
+    build = not has_db or args.reset
+    if build:
         drop_db(env, db)
-        say(f"creating database '{db}' with {MODULE} (admin/admin)")
+        logs = STATE / "logs"
+        say(
+            f"creating database '{db}' in the United Arab Emirates (AED, "
+            f"Asia/Dubai) with {MODULE} and the UAE chart of accounts (admin/admin)"
+        )
+        init_log = logs / "demo-init.log"
+        rc, _secs = odoo_run(
+            [*cmd, "db", *opts],
+            env,
+            ["init", db, "--country", DEMO_COUNTRY],
+            init_log,
+        )
+        # `db init` logs a failure and still exits 0
+        if rc or "CREATE DATABASE failed" in init_log.read_text(errors="replace"):
+            raise SetupError(f"creating '{db}' failed; see {init_log}")
         rc, _secs = odoo_run(
             base,
             env,
@@ -797,22 +878,24 @@ def cmd_demo(args):
                 "--stop-after-init",
                 "--log-level=warn",
             ],
-            STATE / "logs" / "demo-install.log",
+            logs / "demo-install.log",
         )
         if rc:
-            raise SetupError(f"install failed; see {STATE}/logs/demo-install.log")
+            raise SetupError(f"install failed; see {logs}/demo-install.log")
         say("loading the Dragon Mart Electronics demo shop")
+    if build or lang:
+        if lang:
+            say(f"installing the language {lang} and setting it on the shop")
         started = time.time()
         proc = run(
             [*cmd, "shell", *opts, "-d", db, "--log-level=warn", "--no-http"],
             env=env,
             text=True,
-            input="from odoo.addons.wholesale_retail.demo import dragon_mart\n"
-            "dragon_mart.load(env)\nenv.cr.commit()\n",
+            input=demo_shell_script(load=build, lang=lang),
         )
         if proc.returncode:
             raise SetupError("the demo loader failed")
-        say(f"demo loaded in {time.time() - started:.0f}s")
+        say(f"demo ready in {time.time() - started:.0f}s")
     say(f"serving http://localhost:{args.port} (login admin / password admin)")
     os.execvpe(
         base[0],
@@ -890,6 +973,12 @@ def main():
     d.add_argument("--db", default=os.environ.get("WR_DEMO_DB", "dragon_mart"))
     d.add_argument("--port", default=os.environ.get("WR_HTTP_PORT", "8069"))
     d.add_argument("--reset", action="store_true", help="rebuild the demo database")
+    d.add_argument(
+        "--lang",
+        help="install this language (an Odoo code such as ar_001, zh_CN, th_TH) "
+        "and set it on the admin, the company and the customers; works on an "
+        "existing demo database too",
+    )
     p = sub.add_parser("pot", help="regenerate i18n/wholesale_retail.pot")
     p.add_argument("--db", default="wr_pot")
     args = parser.parse_args()

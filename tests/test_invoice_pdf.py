@@ -2,6 +2,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
+from unittest.mock import patch
 
 from lxml import html as lxml_html
 from num2words import num2words
@@ -281,3 +282,59 @@ class TestInvoicePdf(AccountTestInvoicingCommon, HttpCase):
         pdf_text, fonts = self._pdf(retail_invoice)
         self.assertIn(ZH_WORDS["zh_CN"], pdf_text)
         self.assertIn("CJK", fonts)
+
+    def test_a_localization_layout_built_on_core_still_prints(self):
+        """Localizations print their own primary copy of core's invoice
+        document and locate its elements by their attributes: l10n_gcc_invoice
+        (the Gulf, l10n_ae's layout) puts its Arabic amount in words before
+        core's ``<p t-if="o.company_id.display_invoice_amount_total_words">``.
+        The addon leaves that paragraph as it is (it hides its block), so such
+        a layout is still valid and prints the wholesale invoice. The layout
+        here is made as l10n_gcc_invoice and l10n_ae make theirs."""
+        key = "wholesale_retail.wr_localized_invoice_document"
+        View = self.env["ir.ui.view"]
+        View.create(
+            {
+                "name": "WR localized invoice document",
+                "type": "qweb",
+                "mode": "primary",
+                "key": key,
+                "inherit_id": self.env.ref("account.report_invoice_document").id,
+                "arch": """
+                    <data>
+                        <p t-if="o.company_id.display_invoice_amount_total_words"
+                           position="before">
+                            <p>WR localized words</p>
+                        </p>
+                    </data>
+                """,
+            }
+        )
+        View.create(
+            {
+                "name": "WR localized invoice dispatch",
+                "type": "qweb",
+                "inherit_id": self.env.ref("account.report_invoice").id,
+                "arch": f"""
+                    <xpath expr="//t[@t-call='account.report_invoice_document']"
+                           position="after">
+                        <t t-elif="o._get_name_invoice_report() == '{key}'"
+                           t-call="{key}" t-lang="lang"/>
+                    </xpath>
+                """,
+            }
+        )
+        retail_invoice = self._wr_invoice(self.retail_customer)
+        with patch.object(
+            type(self.invoice), "_get_name_invoice_report", lambda move: key
+        ):
+            text = self._html_text(self.invoice)
+            retail_text = self._html_text(retail_invoice)
+        self.assertIn("3 Carton (24) = 72 ", text)
+        self.assertIn(self.payment_term.name, text)
+        self.assertIn("Amount in words: One Thousand Two Hundred", text)
+        # the wholesale invoice prints its own words instead of core's block
+        # (and of what a localization adds to it); other invoices keep it
+        self.assertNotIn("WR localized words", text)
+        self.assertIn("WR localized words", retail_text)
+        self.assertNotIn("= 72", retail_text)
