@@ -62,7 +62,7 @@ patch(TicketScreen.prototype, {
             problem = _t(
                 "%(requested)s is more than can be refunded on this line: %(refundable)s.",
                 {
-                    requested: `${cartons} × ${unitName}`,
+                    requested: line.wholesaleQtyLabel(qty),
                     refundable: this.wholesaleRefundQtyLabel(line, refundablePieces),
                 }
             );
