@@ -1,5 +1,6 @@
 from odoo import models
-from odoo.tools import formatLang
+
+from .quantity_format import DEFAULT_BARE, fill, format_amount
 
 
 class AccountMoveLine(models.Model):
@@ -12,26 +13,38 @@ class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
     def _wholesale_pieces_label(self):
-        """The line's quantity in the words of the product's ladder, in the
-        report's language (``product.product._wholesale_qty_text``).
+        """The line's quantity in the unit its price is for, and what that
+        makes in the product's ladder, in the report's language.
 
-        "3 cartons (72 pcs)" for a line sold in cartons of 24, "6 pcs" for a
-        line in the product's own unit, and the quantity with its unit when
-        the units do not convert (no common reference unit). Empty for a line
-        without product.
+        "3 Carton (24) = 72 pcs" for a line sold in a packaging unit of the
+        product; "30 Units (1 carton + 6 pcs)" for a line in the product's own
+        unit that fills a step of its ladder, "6 Units" when it fills none;
+        the quantity with its unit when the units do not convert. Empty for a
+        line without product.
         """
         self.ensure_one()
         line_uom, product = self.product_uom_id, self.product_id
         if not line_uom or not product:
             return ""
+        words = product._wholesale_qty_words()
+
+        def bare(qty, unit):
+            amount = format_amount(qty, words["number"], words["digits"])
+            return fill(words["bare"], DEFAULT_BARE, {"qty": amount, "unit": unit})
+
+        quantity = bare(self.quantity, line_uom.name)
         if not line_uom._has_common_reference(product.uom_id):
-            return self.env._(
-                "%(qty)s %(unit)s",
-                qty=formatLang(self.env, self.quantity, dp="Product Unit"),
-                unit=line_uom.name,
-            )
+            return quantity
         pieces = line_uom._compute_quantity(self.quantity, product.uom_id, round=False)
-        return product._wholesale_qty_text(pieces, uom=line_uom)
+        pieces_text = bare(pieces, product._wholesale_unit_label())
+        if line_uom != product.uom_id:
+            return self.env._(
+                "%(quantity)s = %(pieces)s", quantity=quantity, pieces=pieces_text
+            )
+        ladder = product._wholesale_qty_text(pieces)
+        if ladder == pieces_text:
+            return quantity
+        return self.env._("%(quantity)s (%(ladder)s)", quantity=quantity, ladder=ladder)
 
     def _wholesale_due_schedule(self):
         """The due dates of an invoice and what falls due on each.

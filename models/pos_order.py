@@ -163,9 +163,7 @@ class PosOrder(models.Model):
                         "short": qty - max(available, 0.0),
                     }
                 )
-        return self._wholesale_add_holders(
-            shortages, config, settlement, exclude_pos_order_ids
-        )
+        return shortages
 
     def _wholesale_sold(self):
         """{product: qty} of the order's storable products."""

@@ -37,9 +37,11 @@ class ProductProduct(models.Model):
     def _wholesale_unit_label(self):
         """ "pcs" for a product counted in Units, else its unit's name."""
         self.ensure_one()
-        if self.uom_id == self.env.ref(
+        # (the id is cached: no query per product, unlike env.ref's exists())
+        unit_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "uom.product_uom_unit", raise_if_not_found=False
-        ):
+        )
+        if self.uom_id.id == unit_id:
             return self.env._("pcs")
         return self.uom_id.name
 

@@ -27,24 +27,56 @@ INVARIABLE = {"dozen", "pcs", "pieces", "kg", "g", "l", "ml", "m", "cm"}
 EPSILON = 1e-6
 
 
+DEFAULT_JOIN = "%(count)s %(step)s + %(rest)s %(unit)s"
+DEFAULT_WHOLE = "%(count)s %(step)s (%(total)s %(unit)s)"
+DEFAULT_BARE = "%(qty)s %(unit)s"
+
+
+def fill(pattern, default, values):
+    """``pattern % values``; the English ``default`` when a translation's
+    placeholders do not match (as ``odoo.tools.translate`` falls back), so
+    that a bad translation never turns a message into a traceback."""
+    try:
+        return pattern % values
+    except (TypeError, ValueError, KeyError):
+        return default % values
+
+
 def plural_en(word):
-    """English plural of a unit name: carton -> cartons, box -> boxes,
-    battery -> batteries; a name already plural is left alone."""
+    """English plural of a one-word unit name: carton -> cartons, box ->
+    boxes, battery -> batteries; a name already plural is left alone. A name
+    of several words ("Box of 12", "Carton (24)") or in capitals ("CTN") is
+    returned as it is."""
+    if not word or not word.isalpha() or (len(word) > 1 and word.isupper()):
+        return word
     lower = word.lower()
     if lower in INVARIABLE:
         return lower
-    if not lower or lower.endswith(("s", "x", "z", "ch", "sh")):
-        return lower + ("es" if lower and not lower.endswith("s") else "")
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        return lower + ("" if lower.endswith("s") else "es")
     if lower.endswith("y") and lower[-2:-1] not in "aeiou":
         return lower[:-1] + "ies"
     return lower + "s"
 
 
 def step_label(name, count, plural):
-    """ "1 carton", "25 cartons" (English) or "25 Carton" (other languages)."""
-    if not plural:
+    """ "1 carton", "25 cartons" (English) or "25 Carton" (other languages);
+    a name that is not one plain word stays as the ladder writes it."""
+    if not plural or plural_en(name) == name:
         return name
     return name.lower() if count == 1 else plural_en(name)
+
+
+def format_amount(value, number=None, digits=2):
+    """``value`` with the decimals it needs, at most ``digits``: "600",
+    "2.5" (``number(value, digits)`` formats in the user's language)."""
+    number = number or _plain_number
+    value = round(value, digits)
+    needed = next(
+        (d for d in range(digits + 1) if abs(round(value, d) - value) < EPSILON),
+        digits,
+    )
+    return number(round(value) if not needed else value, needed)
 
 
 def format_ladder_qty(
@@ -55,9 +87,9 @@ def format_ladder_qty(
     plural=True,
     unit_pieces=None,
     digits=2,
-    join="%(count)s %(step)s + %(rest)s %(unit)s",
-    whole="%(count)s %(step)s (%(total)s %(unit)s)",
-    bare="%(qty)s %(unit)s",
+    join=DEFAULT_JOIN,
+    whole=DEFAULT_WHOLE,
+    bare=DEFAULT_BARE,
 ):
     """Say ``qty`` (in the base unit) in the ladder's words.
 
@@ -77,12 +109,7 @@ def format_ladder_qty(
     qty = abs(qty)
 
     def amount(value):
-        value = round(value, digits)
-        needed = next(
-            (d for d in range(digits + 1) if abs(round(value, d) - value) < EPSILON),
-            digits,
-        )
-        return number(round(value) if not needed else value, needed)
+        return format_amount(value, number, digits)
 
     usable = sorted(
         (
@@ -100,7 +127,7 @@ def format_ladder_qty(
     if not chosen:
         chosen = next(((p, n) for p, n in usable if qty + EPSILON >= p), None)
     if not chosen:
-        return sign + bare % {"qty": amount(qty), "unit": base_unit}
+        return sign + fill(bare, DEFAULT_BARE, {"qty": amount(qty), "unit": base_unit})
     pieces, name = chosen
     count = math.floor((qty + EPSILON) / pieces)
     rest = qty - count * pieces
@@ -108,18 +135,26 @@ def format_ladder_qty(
         rest = 0.0
     step = step_label(name, count, plural)
     if not rest:
-        return sign + whole % {
+        return sign + fill(
+            whole,
+            DEFAULT_WHOLE,
+            {
+                "count": number(count, 0),
+                "step": step,
+                "total": amount(qty),
+                "unit": base_unit,
+            },
+        )
+    return sign + fill(
+        join,
+        DEFAULT_JOIN,
+        {
             "count": number(count, 0),
             "step": step,
-            "total": amount(qty),
+            "rest": amount(rest),
             "unit": base_unit,
-        }
-    return sign + join % {
-        "count": number(count, 0),
-        "step": step,
-        "rest": amount(rest),
-        "unit": base_unit,
-    }
+        },
+    )
 
 
 def _plain_number(value, digits):

@@ -39,8 +39,10 @@ class SaleOrderLine(models.Model):
     def _compute_wholesale_qty_text(self):
         for line in self:
             product = line.product_id
-            if not product or not line.product_uom_id._has_common_reference(
-                product.uom_id
+            if (
+                not product
+                or not line.product_uom_id
+                or not line.product_uom_id._has_common_reference(product.uom_id)
             ):
                 line.wholesale_qty_text = False
                 continue

@@ -3,6 +3,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from odoo import api, fields, models
+from odoo.tools.i18n import format_list
 
 _logger = logging.getLogger(__name__)
 
@@ -386,7 +387,7 @@ class WholesaleStockPool(models.Model):
         ]
         if len(holders) > limit:
             parts.append(self.env._("%(count)s more", count=len(holders) - limit))
-        return ", ".join(parts)
+        return format_list(self.env, parts)
 
     # ------------------------------------------------------------------
     # Live availability: one bus message per open POS and transaction

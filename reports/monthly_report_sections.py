@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..models.quantity_format import step_label
+from ..models.quantity_format import DEFAULT_BARE, DEFAULT_JOIN, fill, step_label
 
 
 class WholesaleMonthlyReportSection(models.AbstractModel):
@@ -34,16 +34,22 @@ class WholesaleMonthlyReportSection(models.AbstractModel):
             return number(value, digits).rstrip("0")
 
         if not cartons:
-            return words["bare"] % {"qty": amount(loose), "unit": pcs}
+            return fill(
+                words["bare"], DEFAULT_BARE, {"qty": amount(loose), "unit": pcs}
+            )
         step = step_label(self.env._("Carton"), cartons, words["plural"])
         if not loose:
             return self.env._("%(count)s %(step)s", count=number(cartons, 0), step=step)
-        return words["join"] % {
-            "count": number(cartons, 0),
-            "step": step,
-            "rest": amount(loose),
-            "unit": pcs,
-        }
+        return fill(
+            words["join"],
+            DEFAULT_JOIN,
+            {
+                "count": number(cartons, 0),
+                "step": step,
+                "rest": amount(loose),
+                "unit": pcs,
+            },
+        )
 
 
 class WholesaleMonthlyReportSummary(models.Model):

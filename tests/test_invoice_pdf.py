@@ -159,7 +159,11 @@ class TestInvoicePdf(AccountTestInvoicingCommon, HttpCase):
         content, _type = self._report()._render_qweb_html(
             "account.account_invoices", invoices.ids, data={"report_type": "pdf"}
         )
-        return normalise(lxml_html.fromstring(content).text_content())
+        tree = lxml_html.fromstring(content)
+        # what the PDF does not show (display: none) is not its text
+        for hidden in tree.xpath("//*[contains(concat(' ', @class, ' '), ' d-none ')]"):
+            hidden.drop_tree()
+        return normalise(tree.text_content())
 
     def _pdf(self, invoice):
         """The real PDF of ``invoice``: (its text, the fonts it embeds)."""
@@ -223,14 +227,10 @@ class TestInvoicePdf(AccountTestInvoicingCommon, HttpCase):
                 # cartons and the pieces they make; pieces alone on a piece line
                 carton_label = carton_line.with_env(lang_env)._wholesale_pieces_label()
                 piece_label = piece_line.with_env(lang_env)._wholesale_pieces_label()
-                # (English plurals; other languages keep the ladder's names)
-                self.assertEqual(
-                    carton_label,
-                    "3 cartons (72 pcs)"
-                    if lang.startswith("en")
-                    else "3 Carton (72 pcs)",
-                )
-                self.assertEqual(piece_label, "6 pcs")
+                # the quantity in the unit the price is for, and its pieces
+                self.assertEqual(carton_label, "3 Carton (24) = 72 pcs")
+                self.assertTrue(piece_label.startswith("6 "), piece_label)
+                self.assertNotIn("=", piece_label)
                 self._assert_all_in([carton_label, piece_label], text, lang)
                 # the payment terms, and each due date with its amount
                 self.assertIn(self.payment_term.name, text)
@@ -262,7 +262,7 @@ class TestInvoicePdf(AccountTestInvoicingCommon, HttpCase):
         credit_note.action_post()
         text = self._html_text(credit_note)
         self._assert_all_in(self._expected_words("zh_TW"), text, "zh_TW")
-        self.assertIn("3 Carton (72 pcs)", text)
+        self.assertIn("3 Carton (24) = 72 pcs", text)
         self.assertNotIn(self.payment_term.name, text)
         self.assertNotIn("Due Date", text)
 
@@ -288,7 +288,8 @@ class TestInvoicePdf(AccountTestInvoicingCommon, HttpCase):
         document and locate its elements by their attributes: l10n_gcc_invoice
         (the Gulf, l10n_ae's layout) puts its Arabic amount in words before
         core's ``<p t-if="o.company_id.display_invoice_amount_total_words">``.
-        The addon leaves that paragraph as it is (it hides its block), so such
+        The addon leaves that paragraph's t-if as it is (it hides the paragraph
+        on wholesale invoices, not its block), so such
         a layout is still valid and prints the wholesale invoice. The layout
         here is made as l10n_gcc_invoice and l10n_ae make theirs."""
         key = "wholesale_retail.wr_localized_invoice_document"
@@ -330,11 +331,13 @@ class TestInvoicePdf(AccountTestInvoicingCommon, HttpCase):
         ):
             text = self._html_text(self.invoice)
             retail_text = self._html_text(retail_invoice)
-        self.assertIn("3 Carton (24) = 72 ", text)
+        self.assertIn("3 Carton (24) = 72 pcs", text)
         self.assertIn(self.payment_term.name, text)
         self.assertIn("Amount in words: One Thousand Two Hundred", text)
-        # the wholesale invoice prints its own words instead of core's block
-        # (and of what a localization adds to it); other invoices keep it
-        self.assertNotIn("WR localized words", text)
+        # the wholesale invoice prints its own words instead of core's
+        # paragraph, and keeps what a localization adds beside it (the Gulf's
+        # words in the second language); other invoices keep both
+        self.assertIn("WR localized words", text)
+        self.assertNotIn("Total amount in words", text)
         self.assertIn("WR localized words", retail_text)
         self.assertNotIn("= 72", retail_text)

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.i18n import format_list
 
 
 class WholesaleLadderApply(models.TransientModel):
@@ -75,7 +76,13 @@ class WholesaleLadderApply(models.TransientModel):
                 for step in steps:
                     kinds = wizard._missing_price_kinds(step)
                     if kinds:
-                        missing.append("%s (%s)" % (step.name, ", ".join(kinds)))
+                        missing.append(
+                            self.env._(
+                                "%(step)s (%(prices)s)",
+                                step=step.name,
+                                prices=format_list(self.env, kinds),
+                            )
+                        )
                 wizard.price_warning = bool(missing) and self.env._(
                     "These steps of %(ladder)s have no price of their own: "
                     "%(steps)s. Where a product does not have the price yet, it "

@@ -94,3 +94,17 @@ def test_language_number_format_and_patterns():
 
 def test_steps_of_one_piece_or_unnamed_are_ignored():
     assert fmt(5, [("Piece", 1), ("", 24)]) == "5 pcs"
+
+
+def test_names_of_several_words_or_in_capitals_stay_as_written():
+    assert qf.plural_en("Box of 12") == "Box of 12"
+    assert qf.plural_en("CTN") == "CTN"
+    assert fmt(48, [("Box of 12", 12)]) == "4 Box of 12 (48 pcs)"
+    assert fmt(50, [("CTN", 24)]) == "2 CTN + 2 pcs"
+
+
+def test_a_bad_translation_falls_back_to_english():
+    # a translator's typo in a placeholder must not turn a refusal into a traceback
+    assert fmt(600, whole="%(count)s %(stp)s", unit_pieces=24) == "25 cartons (600 pcs)"
+    assert fmt(493, join="%(count)d + %(rest)s") == "20 cartons + 13 pcs"
+    assert fmt(13, [], bare="%(qt)s") == "13 pcs"
