@@ -81,8 +81,9 @@ class PosConfig(models.Model):
     def _wholesale_availability_payload(self, product_ids):
         """What the POS front end shows and enforces, per storable product:
         ``{product_id: {"qty", "action", "rule", "step": [name, pieces] or
-        False, "unit"}}`` (the ladder step a tile counts in: the wholesale
-        unit, else the first step above one piece; the unit's short label)."""
+        False, "steps", "unit"}}`` (the ladder step a tile counts in: the
+        wholesale unit, else the first step above one piece; all the steps
+        above one piece, for the quantity formatter; the unit's short label)."""
         self.ensure_one()
         # Products and their ladders are read for the cashier's POS, whatever
         # the cashier's rights on the ladder: only this POS's company's
@@ -96,7 +97,7 @@ class PosConfig(models.Model):
         if not templates:
             return {}
         availability = self._wholesale_availability(list(templates), storable_only=True)
-        steps = {}
+        steps, ladders = {}, {}
         for step in (
             self.env["wholesale.unit.step"]
             .sudo()
@@ -110,6 +111,9 @@ class PosConfig(models.Model):
             )
         ):
             steps.setdefault(step.product_tmpl_id.id, [step.name, step.pieces])
+            ladders.setdefault(step.product_tmpl_id.id, []).append(
+                [step.name, step.pieces]
+            )
         products = self.env["product.product"].sudo().browse(list(templates))
         return {
             product.id: {
@@ -117,6 +121,8 @@ class PosConfig(models.Model):
                 "action": availability[product.id]["action"],
                 "rule": availability[product.id]["rule"],
                 "step": steps.get(templates[product.id], False),
+                # every step, for the messages (the server's formatter's choice)
+                "steps": ladders.get(templates[product.id], []),
                 # "pcs", "kg": the unit the POS's messages count in
                 "unit": product._wholesale_unit_label(),
             }

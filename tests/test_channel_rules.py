@@ -464,6 +464,7 @@ class TestChannelRules(WholesalePoolCommon):
                 "action": "hide",
                 "rule": "Keep 10",
                 "step": False,
+                "steps": [],
                 "unit": "pcs",
             },
         )
@@ -581,6 +582,7 @@ class TestChannelRules(WholesalePoolCommon):
                 "action": "hide",
                 "rule": "Keep 20",
                 "step": ["Carton", 12.0],
+                "steps": [["Carton", 12.0]],
                 "unit": "pcs",
             },
         )

@@ -134,6 +134,7 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
                 "action": "block",
                 "rule": "WR drill block below 20",
                 "step": False,
+                "steps": [],
                 "unit": "pcs",
             },
         )
@@ -204,6 +205,7 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
                 "action": "hide",
                 "rule": "WR lamp hide below 20",
                 "step": False,
+                "steps": [],
                 "unit": "pcs",
             },
         )
@@ -309,6 +311,7 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
                 "action": "protect",
                 "rule": self._default_rule_name(),
                 "step": ["Box", 6.0],
+                "steps": [["Box", 6.0]],
                 "unit": "pcs",
             },
         )

@@ -379,7 +379,7 @@ patch(PosStore.prototype, {
     wholesaleFormatQty(qty, entry) {
         return formatLadderQty(
             qty,
-            entry?.step,
+            entry?.steps,
             (value) => this.env.utils.formatProductQty(value, false),
             { unit: entry?.unit }
         );

@@ -6,15 +6,19 @@ import { localization } from "@web/core/l10n/localization";
  * models/quantity_format.py, with the same translated patterns):
  * "25 cartons (600 pcs)", "20 cartons + 13 pcs", "13 pcs".
  *
- * `step`: the ladder step the POS knows for the product, `[name, pieces]`
- * (the wholesale unit, see pos.config._wholesale_availability_payload), or
- * false. `formatNumber(value, digits)`: the POS's number format. Step names
+ * `steps`: the product's ladder, `[[name, pieces], ...]` (see
+ * pos.config._wholesale_availability_payload); the largest step that fits is
+ * counted in, as on the server. `formatNumber(value, digits)`: the POS's number format. Step names
  * take an English plural in English only.
  */
 const EPSILON = 1e-6;
 const INVARIABLE = new Set(["dozen", "pcs", "pieces", "kg", "g", "l", "ml", "m", "cm"]);
 
 export function pluralEn(word) {
+    // a name of several words ("Box of 12") or in capitals ("CTN") stays as written
+    if (!word || !/^\p{L}+$/u.test(word) || (word.length > 1 && word === word.toUpperCase())) {
+        return word;
+    }
     const lower = word.toLowerCase();
     if (INVARIABLE.has(lower) || lower.endsWith("s")) {
         return lower;
@@ -32,7 +36,7 @@ function format(pattern, values) {
     return pattern.replace(/%\((\w+)\)s/g, (match, key) => values[key] ?? match);
 }
 
-export function formatLadderQty(qty, step, formatNumber, options = {}) {
+export function formatLadderQty(qty, steps, formatNumber, options = {}) {
     const unit = options.unit || String(_t("pcs"));
     const plural = options.plural ?? (localization.code || "en_US").startsWith("en");
     const sign = qty < -EPSILON ? "-" : "";
@@ -41,8 +45,12 @@ export function formatLadderQty(qty, step, formatNumber, options = {}) {
         const whole = Math.abs(value - Math.round(value)) < EPSILON;
         return formatNumber(whole ? Math.round(value) : value, whole ? 0 : 2);
     };
-    const [name, pieces] = step || [false, 0];
-    if (!name || !(pieces > 1 + EPSILON) || qty + EPSILON < pieces) {
+    // the largest step that fits, as the server's formatter chooses
+    const fitting = (steps || [])
+        .filter(([name, pieces]) => name && pieces > 1 + EPSILON && qty + EPSILON >= pieces)
+        .sort((a, b) => b[1] - a[1]);
+    const [name, pieces] = fitting[0] || [false, 0];
+    if (!name) {
         return sign + format(String(_t("%(qty)s %(unit)s")), { qty: amount(qty), unit });
     }
     const count = Math.floor((qty + EPSILON) / pieces);
@@ -50,7 +58,12 @@ export function formatLadderQty(qty, step, formatNumber, options = {}) {
     if (rest < EPSILON) {
         rest = 0;
     }
-    const stepLabel = !plural ? name : count === 1 ? name.toLowerCase() : pluralEn(name);
+    const stepLabel =
+        !plural || pluralEn(name) === name
+            ? name
+            : count === 1
+            ? name.toLowerCase()
+            : pluralEn(name);
     if (!rest) {
         return (
             sign +
