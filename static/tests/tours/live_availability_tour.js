@@ -223,7 +223,7 @@ registry.category("web_tour.tours").add("WholesaleRetailLiveOtherPosTour", {
         [
             Chrome.startPoS(),
             Dialog.confirm("Open Register"),
-            tileShows("WR Live Kettle", 12, "12 · 2 Box"),
+            tileShows("WR Live Kettle", 12, "12 · 2 boxes"),
             backOffice(
                 "the second POS pays an order of 4 kettles",
                 "cashier2",
@@ -231,7 +231,7 @@ registry.category("web_tour.tours").add("WholesaleRetailLiveOtherPosTour", {
                 "sync_from_ui",
                 (data) => [[data.otherPosOrder]]
             ),
-            tileShows("WR Live Kettle", 8, "8 · 1 Box"),
+            tileShows("WR Live Kettle", 8, "8 · 1 box"),
             Chrome.endTour(),
         ].flat(),
 });

@@ -2,6 +2,7 @@ import { _t } from "@web/core/l10n/translation";
 import { patch } from "@web/core/utils/patch";
 import { ProductCard } from "@point_of_sale/app/components/product_card/product_card";
 import { usePos } from "@point_of_sale/app/hooks/pos_hook";
+import { stepLabel } from "@wholesale_retail/pos/quantity/format_qty";
 
 /**
  * A product tile shows what this POS may sell of the product (see
@@ -51,7 +52,7 @@ patch(ProductCard.prototype, {
             label = _t("%(pieces)s · %(count)s %(step)s", {
                 pieces,
                 count: String(count),
-                step: step[0],
+                step: stepLabel(step[0], count),
             });
         }
         return { qty, label };

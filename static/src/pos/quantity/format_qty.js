@@ -32,13 +32,25 @@ export function pluralEn(word) {
     return lower + "s";
 }
 
+/** "1 carton", "25 cartons" in English; the ladder's name in other languages. */
+export function stepLabel(name, count, plural = isEnglish()) {
+    if (!plural || pluralEn(name) === name) {
+        return name;
+    }
+    return count === 1 ? name.toLowerCase() : pluralEn(name);
+}
+
+function isEnglish() {
+    return (localization.code || "en_US").startsWith("en");
+}
+
 function format(pattern, values) {
     return pattern.replace(/%\((\w+)\)s/g, (match, key) => values[key] ?? match);
 }
 
 export function formatLadderQty(qty, steps, formatNumber, options = {}) {
     const unit = options.unit || String(_t("pcs"));
-    const plural = options.plural ?? (localization.code || "en_US").startsWith("en");
+    const plural = options.plural ?? isEnglish();
     const sign = qty < -EPSILON ? "-" : "";
     qty = Math.abs(qty);
     const amount = (value) => {
@@ -58,18 +70,13 @@ export function formatLadderQty(qty, steps, formatNumber, options = {}) {
     if (rest < EPSILON) {
         rest = 0;
     }
-    const stepLabel =
-        !plural || pluralEn(name) === name
-            ? name
-            : count === 1
-            ? name.toLowerCase()
-            : pluralEn(name);
+    const stepName = stepLabel(name, count, plural);
     if (!rest) {
         return (
             sign +
             format(String(_t("%(count)s %(step)s (%(total)s %(unit)s)")), {
                 count: formatNumber(count, 0),
-                step: stepLabel,
+                step: stepName,
                 total: amount(qty),
                 unit,
             })
@@ -79,7 +86,7 @@ export function formatLadderQty(qty, steps, formatNumber, options = {}) {
         sign +
         format(String(_t("%(count)s %(step)s + %(rest)s %(unit)s")), {
             count: formatNumber(count, 0),
-            step: stepLabel,
+            step: stepName,
             rest: amount(rest),
             unit,
         })
