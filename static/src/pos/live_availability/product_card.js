@@ -7,7 +7,7 @@ import { stepLabel } from "@wholesale_retail/pos/quantity/format_qty";
 /**
  * A product tile shows what this POS may sell of the product (see
  * pos_store.js): in pieces, and in whole ladder steps when the product has
- * one ("25 · 1 Carton"). A template with variants shows the sum of its
+ * one ("25 · 1 carton"). A template with variants shows the sum of its
  * variants. Not in combo choices.
  */
 patch(ProductCard.prototype, {
@@ -47,8 +47,9 @@ patch(ProductCard.prototype, {
         }
         const pieces = this.env.utils.formatProductQty(qty, false);
         let label = pieces;
-        if (step) {
-            const count = Math.floor(qty / step[1] + 1e-9);
+        // whole steps only when there is one at least ("3", not "3 · 0 cartons")
+        const count = step ? Math.floor(qty / step[1] + 1e-9) : 0;
+        if (count > 0) {
             label = _t("%(pieces)s · %(count)s %(step)s", {
                 pieces,
                 count: String(count),
