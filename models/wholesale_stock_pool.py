@@ -30,6 +30,129 @@ SCHEDULER_ASSIGN = ContextVar("wholesale_retail_scheduler_assign", default=False
 POOL_HELD = ContextVar("wholesale_retail_pool_held", default=frozenset())
 
 
+#: The paid lines of open POS sessions that move stock at their closing and
+#: have not moved it yet, sold from a location that overlaps ``tree`` (the
+#: locations asked): what ``_sellable`` takes off and ``_holders`` names.
+_OPEN_POS_SALES_SQL = """
+                  FROM pos_order_line l
+                  JOIN pos_order o ON o.id = l.order_id
+                  JOIN pos_session s ON s.id = o.session_id
+                  JOIN pos_config c ON c.id = s.config_id
+                  JOIN stock_picking_type pt ON pt.id = c.picking_type_id
+                  JOIN stock_location src ON src.id = pt.default_location_src_id
+                 WHERE l.product_id = ANY(%(products)s)
+                   AND s.update_stock_at_closing
+                   AND s.state != 'closed'
+                   AND o.state IN ('paid', 'done')
+                   AND o.id != ALL(%(excluded)s)
+                   AND EXISTS (
+                       SELECT 1 FROM tree
+                        WHERE src.parent_path LIKE tree.pattern
+                           OR tree.parent_path LIKE src.parent_path || '%%'
+                   )
+                   AND NOT EXISTS (
+                       SELECT 1 FROM stock_picking sp WHERE sp.pos_order_id = o.id
+                   )
+"""
+#: What a confirmed sale move (``m``) promises and has not reserved yet.
+_UNRESERVED_SQL = """GREATEST(m.product_qty - COALESCE((
+                           SELECT SUM(ml.quantity_product_uom)
+                             FROM stock_move_line ml
+                            WHERE ml.move_id = m.id
+                       ), 0), 0)"""
+
+#: ``wholesale.stock.pool._sellable``: the one pool figure per product.
+_SELLABLE_SQL = (
+    """
+            WITH tree AS (
+                SELECT parent_path || '%%' AS pattern, parent_path
+                  FROM stock_location WHERE id = ANY(%(locations)s)
+            )
+            SELECT product_id, SUM(qty) FROM (
+                SELECT q.product_id, q.quantity - q.reserved_quantity AS qty
+                  FROM stock_quant q
+                  JOIN stock_location loc ON loc.id = q.location_id
+                 WHERE q.product_id = ANY(%(products)s)
+                   AND loc.usage = 'internal'
+                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
+                UNION ALL
+                SELECT l.product_id, -l.qty
+"""
+    + _OPEN_POS_SALES_SQL
+    + """
+                UNION ALL
+                SELECT m.product_id, -"""
+    + _UNRESERVED_SQL
+    + """
+                  FROM stock_move m
+                  JOIN stock_location loc ON loc.id = m.location_id
+                 WHERE m.product_id = ANY(%(products)s)
+                   AND m.state IN ('confirmed', 'partially_available')
+                   AND m.sale_line_id IS NOT NULL
+                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
+                UNION ALL
+                SELECT m.product_id, LEAST(SUM(m.product_qty), MAX(cap.qty))
+                  FROM stock_move m
+                  JOIN stock_location loc ON loc.id = m.location_id
+                  JOIN unnest(%(cap_products)s::int[], %(cap_qtys)s::float8[])
+                       AS cap(product_id, qty) ON cap.product_id = m.product_id
+                 WHERE m.id = ANY(%(own)s)
+                   AND m.state NOT IN ('draft', 'done', 'cancel')
+                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
+                 GROUP BY m.product_id
+            ) AS pool
+             GROUP BY product_id
+            """
+)
+
+#: ``wholesale.stock.pool._holders``: who holds what ``_sellable`` takes off.
+_HOLDERS_SQL = (
+    """
+            WITH tree AS (
+                SELECT parent_path || '%%' AS pattern, parent_path
+                  FROM stock_location WHERE id = ANY(%(locations)s)
+            )
+            SELECT product_id, document, SUM(qty) FROM (
+                SELECT ml.product_id,
+                       COALESCE(so.name, sp.name, m.reference) AS document,
+                       ml.quantity_product_uom AS qty
+                  FROM stock_move_line ml
+                  JOIN stock_move m ON m.id = ml.move_id
+                  JOIN stock_location loc ON loc.id = ml.location_id
+                  LEFT JOIN sale_order_line sol ON sol.id = m.sale_line_id
+                  LEFT JOIN sale_order so ON so.id = sol.order_id
+                  LEFT JOIN stock_picking sp ON sp.id = m.picking_id
+                 WHERE ml.product_id = ANY(%(products)s)
+                   AND ml.state NOT IN ('done', 'cancel')
+                   AND m.id != ALL(%(own)s)
+                   AND loc.usage = 'internal'
+                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
+                UNION ALL
+                SELECT m.product_id, so.name,
+                       """
+    + _UNRESERVED_SQL
+    + """
+                  FROM stock_move m
+                  JOIN stock_location loc ON loc.id = m.location_id
+                  JOIN sale_order_line sol ON sol.id = m.sale_line_id
+                  JOIN sale_order so ON so.id = sol.order_id
+                 WHERE m.product_id = ANY(%(products)s)
+                   AND m.state IN ('confirmed', 'partially_available')
+                   AND m.id != ALL(%(own)s)
+                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
+                UNION ALL
+                SELECT l.product_id, c.name, l.qty
+"""
+    + _OPEN_POS_SALES_SQL
+    + """
+            ) AS held
+             GROUP BY product_id, document
+            HAVING SUM(qty) > 0
+             ORDER BY product_id, SUM(qty) DESC, document
+            """
+)
+
+
 @contextmanager
 def server_mark(var, value=True):
     """Set a mark above for the duration of a ``with`` block."""
@@ -202,64 +325,7 @@ class WholesaleStockPool(models.Model):
         self.env["stock.quant"].flush_model(["reserved_quantity"])
         self.env["stock.move"].flush_model(["sale_line_id"])
         self.env.cr.execute(
-            """
-            WITH tree AS (
-                SELECT parent_path || '%%' AS pattern, parent_path
-                  FROM stock_location WHERE id = ANY(%(locations)s)
-            )
-            SELECT product_id, SUM(qty) FROM (
-                SELECT q.product_id, q.quantity - q.reserved_quantity AS qty
-                  FROM stock_quant q
-                  JOIN stock_location loc ON loc.id = q.location_id
-                 WHERE q.product_id = ANY(%(products)s)
-                   AND loc.usage = 'internal'
-                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
-                UNION ALL
-                SELECT l.product_id, -l.qty
-                  FROM pos_order_line l
-                  JOIN pos_order o ON o.id = l.order_id
-                  JOIN pos_session s ON s.id = o.session_id
-                  JOIN pos_config c ON c.id = s.config_id
-                  JOIN stock_picking_type pt ON pt.id = c.picking_type_id
-                  JOIN stock_location src ON src.id = pt.default_location_src_id
-                 WHERE l.product_id = ANY(%(products)s)
-                   AND s.update_stock_at_closing
-                   AND s.state != 'closed'
-                   AND o.state IN ('paid', 'done')
-                   AND o.id != ALL(%(excluded)s)
-                   AND EXISTS (
-                       SELECT 1 FROM tree
-                        WHERE src.parent_path LIKE tree.pattern
-                           OR tree.parent_path LIKE src.parent_path || '%%'
-                   )
-                   AND NOT EXISTS (
-                       SELECT 1 FROM stock_picking sp WHERE sp.pos_order_id = o.id
-                   )
-                UNION ALL
-                SELECT m.product_id, -GREATEST(m.product_qty - COALESCE((
-                           SELECT SUM(ml.quantity_product_uom)
-                             FROM stock_move_line ml
-                            WHERE ml.move_id = m.id
-                       ), 0), 0)
-                  FROM stock_move m
-                  JOIN stock_location loc ON loc.id = m.location_id
-                 WHERE m.product_id = ANY(%(products)s)
-                   AND m.state IN ('confirmed', 'partially_available')
-                   AND m.sale_line_id IS NOT NULL
-                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
-                UNION ALL
-                SELECT m.product_id, LEAST(SUM(m.product_qty), MAX(cap.qty))
-                  FROM stock_move m
-                  JOIN stock_location loc ON loc.id = m.location_id
-                  JOIN unnest(%(cap_products)s::int[], %(cap_qtys)s::float8[])
-                       AS cap(product_id, qty) ON cap.product_id = m.product_id
-                 WHERE m.id = ANY(%(own)s)
-                   AND m.state NOT IN ('draft', 'done', 'cancel')
-                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
-                 GROUP BY m.product_id
-            ) AS pool
-             GROUP BY product_id
-            """,
+            _SELLABLE_SQL,
             {
                 "products": list(product_ids),
                 "locations": list(locations.ids),
@@ -301,67 +367,7 @@ class WholesaleStockPool(models.Model):
         ):
             self.env[model].flush_model(names)
         self.env.cr.execute(
-            """
-            WITH tree AS (
-                SELECT parent_path || '%%' AS pattern, parent_path
-                  FROM stock_location WHERE id = ANY(%(locations)s)
-            )
-            SELECT product_id, document, SUM(qty) FROM (
-                SELECT ml.product_id,
-                       COALESCE(so.name, sp.name, m.reference) AS document,
-                       ml.quantity_product_uom AS qty
-                  FROM stock_move_line ml
-                  JOIN stock_move m ON m.id = ml.move_id
-                  JOIN stock_location loc ON loc.id = ml.location_id
-                  LEFT JOIN sale_order_line sol ON sol.id = m.sale_line_id
-                  LEFT JOIN sale_order so ON so.id = sol.order_id
-                  LEFT JOIN stock_picking sp ON sp.id = m.picking_id
-                 WHERE ml.product_id = ANY(%(products)s)
-                   AND ml.state NOT IN ('done', 'cancel')
-                   AND m.id != ALL(%(own)s)
-                   AND loc.usage = 'internal'
-                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
-                UNION ALL
-                SELECT m.product_id, so.name,
-                       GREATEST(m.product_qty - COALESCE((
-                           SELECT SUM(ml.quantity_product_uom)
-                             FROM stock_move_line ml
-                            WHERE ml.move_id = m.id
-                       ), 0), 0)
-                  FROM stock_move m
-                  JOIN stock_location loc ON loc.id = m.location_id
-                  JOIN sale_order_line sol ON sol.id = m.sale_line_id
-                  JOIN sale_order so ON so.id = sol.order_id
-                 WHERE m.product_id = ANY(%(products)s)
-                   AND m.state IN ('confirmed', 'partially_available')
-                   AND m.id != ALL(%(own)s)
-                   AND loc.parent_path LIKE ANY(SELECT pattern FROM tree)
-                UNION ALL
-                SELECT l.product_id, c.name, l.qty
-                  FROM pos_order_line l
-                  JOIN pos_order o ON o.id = l.order_id
-                  JOIN pos_session s ON s.id = o.session_id
-                  JOIN pos_config c ON c.id = s.config_id
-                  JOIN stock_picking_type pt ON pt.id = c.picking_type_id
-                  JOIN stock_location src ON src.id = pt.default_location_src_id
-                 WHERE l.product_id = ANY(%(products)s)
-                   AND s.update_stock_at_closing
-                   AND s.state != 'closed'
-                   AND o.state IN ('paid', 'done')
-                   AND o.id != ALL(%(excluded)s)
-                   AND EXISTS (
-                       SELECT 1 FROM tree
-                        WHERE src.parent_path LIKE tree.pattern
-                           OR tree.parent_path LIKE src.parent_path || '%%'
-                   )
-                   AND NOT EXISTS (
-                       SELECT 1 FROM stock_picking sp WHERE sp.pos_order_id = o.id
-                   )
-            ) AS held
-             GROUP BY product_id, document
-            HAVING SUM(qty) > 0
-             ORDER BY product_id, SUM(qty) DESC, document
-            """,
+            _HOLDERS_SQL,
             {
                 "products": list(product_ids),
                 "locations": list(locations.ids),
