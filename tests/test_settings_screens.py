@@ -178,7 +178,7 @@ class TestSettingsScreens(TransactionCase):
         self.assertFalse(form.price_warning)
         form.source_tmpl_id = self.cooker
         # the dozen and the pallet have no prices of their own: said, not hidden
-        self.assertIn("Dozen (retail price, wholesale price)", form.price_warning)
+        self.assertIn("Dozen (retail price and wholesale price)", form.price_warning)
         self.assertIn("Pallet (retail price, wholesale price)", form.price_warning)
         self.assertNotIn("Carton", form.price_warning)
         form.include_prices = False
