@@ -179,7 +179,7 @@ class TestSettingsScreens(TransactionCase):
         form.source_tmpl_id = self.cooker
         # the dozen and the pallet have no prices of their own: said, not hidden
         self.assertIn("Dozen (retail price and wholesale price)", form.price_warning)
-        self.assertIn("Pallet (retail price, wholesale price)", form.price_warning)
+        self.assertIn("Pallet (retail price and wholesale price)", form.price_warning)
         self.assertNotIn("Carton", form.price_warning)
         form.include_prices = False
         self.assertIn("Step prices are not copied", form.price_warning)
