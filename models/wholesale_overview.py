@@ -160,8 +160,11 @@ class WholesaleOverview(models.AbstractModel):
                 "search_view": "stock.product_search_form_view_stock_report",
             }
         if key == "oversell_open":
+            # (the title first: Odoo's string extractor takes a tuple that
+            # follows a translated call in the same literal for one)
+            name = self.env._("Open Oversell Incidents")
             return {
-                "name": self.env._("Open Oversell Incidents"),
+                "name": name,
                 "model": "wholesale.oversell.incident",
                 "domain": [("company_id", "=", company.id), ("state", "=", "open")],
                 "context": {},
@@ -169,8 +172,9 @@ class WholesaleOverview(models.AbstractModel):
             }
         if key == "waiting_orders":
             desk = self._desk(company)
+            name = self.env._("Wholesale Orders Waiting for Stock")
             return {
-                "name": self.env._("Wholesale Orders Waiting for Stock"),
+                "name": name,
                 "model": "sale.order",
                 "domain": [
                     ("company_id", "=", company.id),
