@@ -31,6 +31,7 @@ import subprocess
 import sys
 import sysconfig
 import tarfile
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -753,6 +754,7 @@ def cmd_test(args):
             logs / "addon.log",
         )
     )
+    results.append(pot_check(cmd, opts, env, db))
     if not args.addon_only:
         results += stress_tests(opts, env, db, logs)
     if CORE_SUITES and not args.addon_only:
@@ -912,20 +914,8 @@ def cmd_demo(args):
     )
 
 
-def cmd_pot(args):
-    """Regenerate i18n/wholesale_retail.pot from a fresh install."""
-    cmd, opts, env = prepare(need_browser=False)
-    db = args.db
-    drop_db(env, db)
-    if os.environ.get("WR_TEMPLATE_DB"):
-        copy_template(env, os.environ["WR_TEMPLATE_DB"], db)
-    log = STATE / "logs" / db / "install.log"
-    rc, _secs = odoo_run(
-        [*cmd, *opts], env, ["-d", db, "-i", MODULE, "--stop-after-init"], log
-    )
-    if rc:
-        raise SetupError(f"install failed; see {log}")
-    pot = REPO / "i18n" / f"{MODULE}.pot"
+def export_pot(cmd, opts, env, db, pot):
+    """Export the module's translation template from ``db`` to ``pot``."""
     rc = run(
         [
             *cmd,
@@ -942,9 +932,8 @@ def cmd_pot(args):
         ],
         env=env,
     ).returncode
-    drop_db(env, db)
     if rc:
-        raise SetupError("the export failed")
+        return rc
     # Odoo's exporter follows the link .state/addons/wholesale_retail back into
     # the repository: drop the references it found through that loop.
     lines = pot.read_text().splitlines(keepends=True)
@@ -955,6 +944,57 @@ def cmd_pot(args):
             if not (line.startswith("#: ") and "/.state/" in line)
         )
     )
+    return 0
+
+
+def pot_msgids(path):
+    """The (msgctxt, msgid) pairs of a .pot or .po file (polib comes with
+    Odoo's requirements)."""
+    import polib
+
+    return {(entry.msgctxt or "", entry.msgid) for entry in polib.pofile(str(path))}
+
+
+def pot_check(cmd, opts, env, db):
+    """("translation template current", 1, failed): the template exported
+    from ``db`` has the msgids of i18n/wholesale_retail.pot, no more, no less."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / f"{MODULE}.pot"
+        if export_pot(cmd, opts, env, db, fresh):
+            say("the translation template could not be exported")
+            return ("translation template current", 1, 1)
+        current = pot_msgids(fresh)
+    committed = pot_msgids(REPO / "i18n" / f"{MODULE}.pot")
+    missing, stale = current - committed, committed - current
+    for label, items in (
+        ("missing from", missing),
+        ("no longer in the code, in", stale),
+    ):
+        for _ctx, msgid in sorted(items)[:10]:
+            say(f"{label} i18n/{MODULE}.pot: {msgid[:100]!r}")
+    if missing or stale:
+        say("regenerate the template: python3 scripts/wr.py pot")
+    return ("translation template current", 1, 1 if (missing or stale) else 0)
+
+
+def cmd_pot(args):
+    """Regenerate i18n/wholesale_retail.pot from a fresh install."""
+    cmd, opts, env = prepare(need_browser=False)
+    db = args.db
+    drop_db(env, db)
+    if os.environ.get("WR_TEMPLATE_DB"):
+        copy_template(env, os.environ["WR_TEMPLATE_DB"], db)
+    log = STATE / "logs" / db / "install.log"
+    rc, _secs = odoo_run(
+        [*cmd, *opts], env, ["-d", db, "-i", MODULE, "--stop-after-init"], log
+    )
+    if rc:
+        raise SetupError(f"install failed; see {log}")
+    pot = REPO / "i18n" / f"{MODULE}.pot"
+    rc = export_pot(cmd, opts, env, db, pot)
+    drop_db(env, db)
+    if rc:
+        raise SetupError("the export failed")
     say(f"wrote {pot.relative_to(REPO)}")
     return 0
 
