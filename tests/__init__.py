@@ -19,3 +19,4 @@ from . import test_invoice_pdf
 from . import test_quantity_words
 from . import test_settings_screens
 from . import test_dashboard
+from . import test_translations
