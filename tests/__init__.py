@@ -20,3 +20,4 @@ from . import test_quantity_words
 from . import test_settings_screens
 from . import test_dashboard
 from . import test_translations
+from . import test_translations_ui
