@@ -227,8 +227,12 @@ class TestInvoicePdf(AccountTestInvoicingCommon, HttpCase):
                 # cartons and the pieces they make; pieces alone on a piece line
                 carton_label = carton_line.with_env(lang_env)._wholesale_pieces_label()
                 piece_label = piece_line.with_env(lang_env)._wholesale_pieces_label()
-                # the quantity in the unit the price is for, and its pieces
-                self.assertEqual(carton_label, "3 Carton (24) = 72 pcs")
+                # the quantity in the unit the price is for, and its pieces,
+                # in the language's words ("pcs" is translated)
+                pcs = carton_line.product_id.with_env(lang_env)._wholesale_unit_label()
+                self.assertNotEqual(pcs, "pcs")
+                for part in ("3 Carton (24)", "72", pcs):
+                    self.assertIn(part, carton_label)
                 self.assertTrue(piece_label.startswith("6 "), piece_label)
                 self.assertNotIn("=", piece_label)
                 self._assert_all_in([carton_label, piece_label], text, lang)
@@ -262,7 +266,10 @@ class TestInvoicePdf(AccountTestInvoicingCommon, HttpCase):
         credit_note.action_post()
         text = self._html_text(credit_note)
         self._assert_all_in(self._expected_words("zh_TW"), text, "zh_TW")
-        self.assertIn("3 Carton (24) = 72 pcs", text)
+        carton_line = self.invoice.invoice_line_ids.sorted("quantity")[0]
+        label = carton_line.with_context(lang="zh_TW")._wholesale_pieces_label()
+        self.assertIn("3 Carton (24)", label)
+        self.assertIn(label, text)
         self.assertNotIn(self.payment_term.name, text)
         self.assertNotIn("Due Date", text)
 
