@@ -1,6 +1,12 @@
 from odoo import api, fields, models
 
-from ..models.quantity_format import DEFAULT_BARE, DEFAULT_JOIN, fill, step_label
+from ..models.quantity_format import (
+    DEFAULT_BARE,
+    DEFAULT_JOIN,
+    fill,
+    format_amount,
+    step_label,
+)
 
 
 class WholesaleMonthlyReportSection(models.AbstractModel):
@@ -28,10 +34,7 @@ class WholesaleMonthlyReportSection(models.AbstractModel):
         pcs = self.env._("pcs")
 
         def amount(value):
-            value = round(value or 0.0, digits)
-            if value == round(value):
-                return number(round(value), 0)
-            return number(value, digits).rstrip("0")
+            return format_amount(value or 0.0, number, digits)
 
         if not cartons:
             return fill(
