@@ -9,6 +9,8 @@ from dateutil.relativedelta import relativedelta
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import new_test_user
 
+from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
+
 I18N = Path(__file__).resolve().parents[1] / "i18n"
 WORDS = re.compile(r"[A-Za-z]{2,}")
 PLACEHOLDER = re.compile(r"%\(|%s|%d|\{\{|<")
@@ -99,3 +101,112 @@ class TestTranslationsUi(HttpCase):
                     login=login,
                     timeout=120,
                 )
+
+
+@tagged("post_install", "-at_install")
+class TestTranslationsPos(TestPointOfSaleHttpCommon):
+    """In Chromium, a cashier with only the POS User rights whose language is
+    Arabic or Thai: the point of sale runs in the language's direction and a
+    channel rule's refusal says its title and message as the language's .po
+    file does, with the quantity in the language's words."""
+
+    REFUSAL = (
+        "%(product)s: this point of sale may sell %(available)s (rule: "
+        "%(rule)s). The order cannot hold %(requested)s."
+    )
+
+    def setUp(self):
+        super().setUp()
+        self.env.user.group_ids |= self.env.ref(
+            "wholesale_retail.group_wholesale_manager"
+        )
+
+    def _blocked_drill(self, name):
+        """21 on hand, "block below 20" at the main POS: one piece to sell."""
+        stock = self.main_pos_config.picking_type_id.default_location_src_id
+        drill = self.env["product.product"].create(
+            {
+                "name": name,
+                "is_storable": True,
+                "available_in_pos": True,
+                "list_price": 10.0,
+                "taxes_id": False,
+            }
+        )
+        self.env["stock.quant"]._update_available_quantity(drill, stock, 21)
+        return self.env["wholesale.channel.rule"].create(
+            {
+                "name": f"{name} block below 20",
+                "scope": "product",
+                "product_id": drill.id,
+                "warehouse_id": stock.warehouse_id.id,
+                "channel_ids": [(6, 0, self.main_pos_config._wholesale_channel().ids)],
+                "threshold": 20,
+                "action": "block",
+            }
+        )
+
+    def test_pos_refusal_in_arabic_and_thai(self):
+        for code, po_name, direction in TestTranslationsUi.LANGS:
+            with self.subTest(lang=code):
+                rule = self._blocked_drill(f"WR Lang Drill {po_name}")
+                self.env["res.lang"]._activate_lang(code)
+                self.env["ir.module.module"]._load_module_terms(
+                    ["wholesale_retail"], [code], overwrite=True
+                )
+                po = {
+                    entry.msgid: entry.msgstr
+                    for entry in polib.pofile(str(I18N / f"{po_name}.po"))
+                }
+                login = f"wr_pos_{po_name}"
+                cashier = new_test_user(
+                    self.env,
+                    login=login,
+                    password=login,
+                    groups="base.group_user,point_of_sale.group_pos_user",
+                    lang=code,
+                )
+
+                def pieces(qty, po=po):
+                    return po["%(qty)s %(unit)s"] % {"qty": qty, "unit": po["pcs"]}
+
+                data = {
+                    "product": rule.product_id.name,
+                    "direction": direction,
+                    "title": po["Not enough stock"],
+                    "body": po[self.REFUSAL]
+                    % {
+                        "product": rule.product_id.name,
+                        "available": pieces(1),
+                        "rule": rule.name,
+                        "requested": pieces(2),
+                    },
+                    "english": [
+                        "Not enough stock",
+                        "this point of sale may sell",
+                        "The order cannot hold",
+                        "pcs",
+                    ],
+                }
+                self.assertNotIn("this point of sale", data["body"])
+                self.main_pos_config.with_user(cashier).open_ui()
+                session = self.main_pos_config.current_session_id
+                data["opening"] = session.state == "opening_control"
+                options = {
+                    "stepDelay": 0,
+                    "keepWatchBrowser": False,
+                    "debug": False,
+                    "startUrl": self._get_url(),
+                    "delayToCheckUndeterminisms": 0,
+                }
+                self.start_pos_tour(
+                    "WholesaleRetailTranslatedPosTour",
+                    login=login,
+                    code=f"window.wholesaleLangTour = {json.dumps(data)}; "
+                    "odoo.startTour('WholesaleRetailTranslatedPosTour', "
+                    f"{json.dumps(options)});",
+                )
+                paid = self.env["pos.order.line"].search(
+                    [("product_id", "=", rule.product_id.id), ("qty", ">", 1)]
+                )
+                self.assertFalse(paid, "the refused second piece reached no order")
