@@ -140,25 +140,32 @@ class WholesaleMonthlyReportExports(models.Model):
 
     def _send_to_managers(self):
         """Mail the PDF and the XLSX to the report's recipients (see
-        ``_monthly_report_recipients``); nothing when the company turned the
-        monthly email off."""
+        ``_monthly_report_recipients``), one mail per language of theirs: the
+        subject, the text and both files in that language; nothing when the
+        company turned the monthly email off."""
         self.ensure_one()
+        mails = self.env["mail.mail"]
         if not self.company_id.wholesale_monthly_report_email:
-            return self.env["mail.mail"]
+            return mails
         recipients = self._monthly_report_recipients()
         if not recipients:
             _logger.info("Monthly report %s: no recipient with an email", self.name)
-            return self.env["mail.mail"]
-        attachments = self._export_attachments()
+            return mails
         template = self.env.ref("wholesale_retail.mail_template_monthly_report")
-        mail_id = template.send_mail(
-            self.id,
-            email_values={
-                "recipient_ids": [(6, 0, recipients.ids)],
-                "attachment_ids": [(6, 0, attachments.ids)],
-            },
-        )
-        return self.env["mail.mail"].browse(mail_id)
+        default_lang = self.company_id.partner_id.lang or self.env.lang or "en_US"
+        by_lang = recipients.grouped(lambda partner: partner.lang or default_lang)
+        for lang, partners in sorted(by_lang.items()):
+            report = self.with_context(lang=lang)
+            attachments = report._export_attachments()
+            mail_id = template.with_context(lang=lang).send_mail(
+                self.id,
+                email_values={
+                    "recipient_ids": [(6, 0, partners.ids)],
+                    "attachment_ids": [(6, 0, attachments.ids)],
+                },
+            )
+            mails |= self.env["mail.mail"].browse(mail_id)
+        return mails
 
     @api.model
     def _last_month_of(self, company, today=None):

@@ -1,8 +1,14 @@
 import io
+import re
 
 import xlsxwriter
 
 from odoo import fields, models
+from odoo.tools import format_date
+
+#: characters Excel refuses in a sheet name, and its longest sheet name
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
 
 
 class MonthlyReportXlsx(models.AbstractModel):
@@ -22,10 +28,14 @@ class MonthlyReportXlsx(models.AbstractModel):
         workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
         styles = self._styles(workbook, report)
         empty = self._empty_messages(report)
+        rtl = self.env["res.lang"]._get_data(code=self.env.lang).direction == "rtl"
         for sheet_name, columns, rows in self._sections(report):
             sheet = self._write_sheet(
                 workbook, styles, sheet_name, columns, rows, report
             )
+            if rtl:
+                # Arabic: the sheet reads from the right, as Excel does for it
+                sheet.right_to_left()
             if sheet_name in empty:
                 sheet.write_string(2, 0, empty[sheet_name], styles["text"])
         workbook.close()
@@ -349,16 +359,32 @@ class MonthlyReportXlsx(models.AbstractModel):
             (_("Reconciliation"), adj_cols, adj_rows),
         ]
 
+    @staticmethod
+    def _sheet_name(name, taken):
+        """``name`` as Excel takes it: without the characters it refuses, at
+        most 31 characters, and unlike the names in ``taken`` (a translation
+        may be longer, or two may read alike)."""
+        name = " ".join(SHEET_NAME_FORBIDDEN.sub(" ", name).split()).strip("'")
+        name = name or "Sheet"
+        taken = {other.casefold() for other in taken}
+        candidate, number = name[:SHEET_NAME_MAX].rstrip(), 1
+        while candidate.casefold() in taken:
+            number += 1
+            suffix = f" ({number})"
+            candidate = name[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+        return candidate
+
     def _write_sheet(self, workbook, styles, sheet_name, columns, rows, report):
-        sheet = workbook.add_worksheet(sheet_name[:31])
+        taken = [sheet.name for sheet in workbook.worksheets()]
+        sheet = workbook.add_worksheet(self._sheet_name(sheet_name, taken))
         sheet.write(0, 0, "%s: %s" % (sheet_name, report.name), styles["title"])
         sheet.write(
             1,
             0,
             self.env._(
                 "%(date_from)s to %(date_to)s, amounts in %(currency)s",
-                date_from=fields.Date.to_string(report.date_from),
-                date_to=fields.Date.to_string(report.date_to),
+                date_from=format_date(self.env, report.date_from),
+                date_to=format_date(self.env, report.date_to),
                 currency=report.currency_id.name,
             ),
         )

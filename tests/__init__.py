@@ -21,3 +21,4 @@ from . import test_settings_screens
 from . import test_dashboard
 from . import test_translations
 from . import test_translations_ui
+from . import test_monthly_report_languages

@@ -85,3 +85,50 @@ def test_no_english_left(lang):
         elif len(words) >= 3 and entry.msgstr == entry.msgid:
             left.append(entry.msgid[:60])
     assert not left, f"{lang}: {len(left)} strings left in English, e.g. {left[:8]}"
+
+
+REPO = I18N.parent
+#: classes and styles that pin a side: in Arabic the page runs from the right,
+#: so layouts say start/end (ms-*, me-*, text-start, text-end, *-inline-start)
+PHYSICAL_SIDE = re.compile(
+    r"\b(?:[mp][lr]-(?:\d|auto)|text-(?:left|right)|float-(?:left|right)|"
+    r"(?:margin|padding|border)-(?:left|right)\b|(?<![-\w])(?:left|right)\s*:)"
+)
+
+
+def test_layouts_use_logical_sides():
+    files = [
+        path
+        for folder in ("views", "reports", "wizards", "data", "static/src")
+        for path in (REPO / folder).rglob("*")
+        if path.suffix in (".xml", ".scss", ".css")
+    ]
+    assert len(files) > 10
+    pinned = [
+        f"{path.relative_to(REPO)}:{number}: {line.strip()}"
+        for path in files
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if PHYSICAL_SIDE.search(line)
+    ]
+    assert pinned == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['<div class="ml-2">', '<td class="text-right">', "margin-left: 4px;", "left: 0;"],
+)
+def test_a_pinned_side_is_found(line):
+    assert PHYSICAL_SIDE.search(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '<div class="ms-2 text-end">',
+        "border-inline-start: 4px solid;",
+        'icon="oi-arrow-right"',
+        'text-anchor="middle"',
+    ],
+)
+def test_a_logical_side_is_not(line):
+    assert not PHYSICAL_SIDE.search(line)
