@@ -64,6 +64,7 @@ class StockWarehouse(models.Model):
         return self.env.company.wholesale_default_oversell_policy or "refuse"
 
     @api.depends("wholesale_oversell_policy")
+    @api.depends_context("lang")
     def _compute_wholesale_oversell_policy_effect(self):
         effects = {
             "refuse": self.env._(

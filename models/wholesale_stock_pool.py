@@ -393,7 +393,7 @@ class WholesaleStockPool(models.Model):
         ]
         if len(holders) > limit:
             parts.append(self.env._("%(count)s more", count=len(holders) - limit))
-        return format_list(self.env, parts)
+        return format_list(self.env, parts, lang_code=self.env.lang or "en_US")
 
     # ------------------------------------------------------------------
     # Live availability: one bus message per open POS and transaction

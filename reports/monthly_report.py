@@ -215,6 +215,7 @@ class WholesaleMonthlyReport(models.Model):
             report.days = (report.date_to - first).days + 1
 
     @api.depends("revenue_basis")
+    @api.depends_context("lang")
     def _compute_check_source(self):
         for report in self:
             report.check_source = (

@@ -70,6 +70,7 @@ class WholesaleMonthlyReportReceivable(models.Model):
     )
 
     @api.depends("partner_id", "is_total")
+    @api.depends_context("lang")
     def _compute_label(self):
         for row in self:
             row.partner_label = (

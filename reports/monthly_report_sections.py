@@ -117,6 +117,7 @@ class WholesaleMonthlyReportSummary(models.Model):
     )
 
     @api.depends("channel_id", "is_total")
+    @api.depends_context("lang")
     def _compute_channel_label(self):
         for row in self:
             row.channel_label = (
@@ -236,6 +237,7 @@ class WholesaleMonthlyReportProduct(models.Model):
             rec.cartons_label = rec._cartons_label(rec.qty_cartons, rec.qty_loose)
 
     @api.depends("days_of_cover", "no_sales")
+    @api.depends_context("lang")
     def _compute_cover_label(self):
         lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
         for rec in self:

@@ -58,6 +58,7 @@ class WholesaleLadderApply(models.TransientModel):
         "source_tmpl_id.wholesale_step_ids.retail_price",
         "source_tmpl_id.wholesale_step_ids.wholesale_price",
     )
+    @api.depends_context("lang")
     def _compute_price_warning(self):
         """Say which steps will show no price of their own on the products,
         rather than leave 0.00 steps without a word."""
@@ -80,7 +81,9 @@ class WholesaleLadderApply(models.TransientModel):
                             self.env._(
                                 "%(step)s (%(prices)s)",
                                 step=step.name,
-                                prices=format_list(self.env, kinds),
+                                prices=format_list(
+                                    self.env, kinds, lang_code=self.env.lang or "en_US"
+                                ),
                             )
                         )
                 wizard.price_warning = bool(missing) and self.env._(
