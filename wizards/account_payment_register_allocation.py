@@ -20,8 +20,10 @@ class WholesalePaymentAllocationLine(models.TransientModel):
     wizard_id = fields.Many2one(
         "account.payment.register", required=True, ondelete="cascade", index=True
     )
+    # the invoice's company (the wizard's own is computed from its journal
+    # items, which may not be written yet when its lines are created)
     company_id = fields.Many2one(
-        related="wizard_id.company_id", store=True, index=True, readonly=True
+        related="move_id.company_id", store=True, index=True, readonly=True
     )
     currency_id = fields.Many2one(related="wizard_id.currency_id", readonly=True)
     move_id = fields.Many2one(
