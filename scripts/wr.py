@@ -20,6 +20,7 @@ message that says what to provide.
 """
 
 import argparse
+import ast
 import csv
 import importlib.metadata
 import io
@@ -36,6 +37,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from xml.etree import ElementTree
 
 REPO = Path(__file__).resolve().parent.parent
 STATE = Path(os.environ.get("WR_STATE_DIR", REPO / ".state"))
@@ -793,12 +795,192 @@ def core_test_plan(suites):
     return modules, ",".join(tags)
 
 
+def junit_counts(path):
+    """(tests, failed, skipped) of a JUnit XML report; a missing or broken
+    report is one failure."""
+    try:
+        root = ElementTree.parse(path).getroot()
+    except (OSError, ElementTree.ParseError):
+        return 1, 1, 0
+    suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+    total = failed = skipped = 0
+    for suite in suites:
+        total += int(suite.get("tests", 0))
+        failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped += int(suite.get("skipped", 0))
+    return total, failed, skipped
+
+
+def module_state(env, db):
+    """(state, installed version) of the addon in ``db``; (None, None) when
+    the database or the addon is not there."""
+    proc = run(
+        [
+            "psql",
+            "-d",
+            db,
+            "-Atc",
+            (
+                "SELECT state, latest_version FROM ir_module_module "
+                f"WHERE name = '{MODULE}'"
+            ),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode or not proc.stdout.strip():
+        return None, None
+    state, _sep, version = proc.stdout.strip().partition("|")
+    return state, version
+
+
+def manifest_version():
+    manifest = ast.literal_eval((REPO / "__manifest__.py").read_text())
+    return manifest["version"]
+
+
+def pytest_odoo_cmd(opts, db, junit, keyword=None, paths=()):
+    """pytest-odoo on ``db`` over the addon's Odoo tests (or ``paths``), with
+    Odoo's HTTP server for the browser tours; see scripts/pytest_wholesale_retail.py
+    and pytest.ini for how a clone in any folder is imported as the addon."""
+    odoo_opts = []
+    for opt in opts:
+        name, _sep, value = opt[2:].partition("=")
+        if name == "addons-path":
+            odoo_opts.append(f"--odoo-addons-path={value}")
+        else:
+            odoo_opts.append(f"--odoo-extra={name}={value}")
+    targets = [str(Path(path).resolve()) for path in paths] or [str(REPO / "tests")]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        f"--odoo-database={db}",
+        "--odoo-http",
+        *odoo_opts,
+        "--odoo-extra=http-interface=127.0.0.1",
+        "--odoo-log-level=warn",
+        f"--junitxml={junit}",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "-rfEs",
+        *(["-k", keyword] if keyword else []),
+        *targets,
+    ]
+
+
+def addon_tests(opts, env, db, logs, keyword=None, paths=()):
+    """The addon's Odoo tests under pytest-odoo; (label, tests, failed), where
+    a skipped test counts as failed (a tour without Chromium, say)."""
+    junit = STATE / "junit" / f"{MODULE}.xml"
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.unlink(missing_ok=True)
+    cmd = pytest_odoo_cmd(opts, db, junit, keyword, paths)
+    say(f"{MODULE}'s tests under pytest-odoo on '{db}' (JUnit: {junit})")
+    rc, secs = odoo_run(cmd, env, [], logs / "addon.log")
+    total, failed, skipped = junit_counts(junit)
+    tail = (logs / "addon.log").read_text(errors="replace").splitlines()[-40:]
+    summary = [line for line in tail if re.search(r"\d+ (passed|failed)", line)]
+    for line in tail:
+        if line.startswith(("FAILED", "ERROR", "SUBFAILED", "SKIPPED")):
+            print("  " + line[:300], flush=True)
+    say(
+        f"{MODULE}: {total} tests, {failed} failed, {skipped} skipped, rc={rc}, "
+        f"{secs:.0f}s ({summary[-1].strip() if summary else 'no pytest summary'})"
+    )
+    if skipped:
+        say("a skipped test counts as failed: nothing here is meant to skip")
+    failed += skipped
+    if rc and not failed:
+        failed = 1  # pytest stopped before its report (collection, Odoo)
+    if not total and not failed and not keyword:
+        failed = 1  # no test at all is a failure too
+    return MODULE, max(total, failed), failed
+
+
+def install_addon(base, env, db, logs, template=None, update=False):
+    """The addon installed on a new ``db`` (from ``template`` when given), or
+    updated in place; raises SetupError when Odoo cannot."""
+    if not update:
+        drop_db(env, db)
+        if template:
+            copy_template(env, template, db)
+    action = ["-u", MODULE] if update else ["-i", MODULE]
+    say(f"{'updating' if update else 'installing'} {MODULE} on '{db}'")
+    rc, secs = odoo_run(
+        base,
+        env,
+        ["-d", db, *action, "--stop-after-init", "--log-level=warn", "--workers=0"],
+        logs / "install.log",
+    )
+    if rc or module_state(env, db)[0] != "installed":
+        raise SetupError(f"{MODULE} did not install on '{db}'; see {logs}/install.log")
+    say(f"{MODULE} {'updated' if update else 'installed'} in {secs:.0f}s")
+
+
 def cmd_test(args):
     cmd, opts, env = prepare(need_browser=True)
     base = [*cmd, *opts]
+    # `-k` or test files: those tests alone, on the existing database when it
+    # has the addon (updated first when its version changed or on --update)
+    quick = bool(args.k or args.paths)
     results = []
-    if not args.no_lint:
+    if not quick and not args.no_lint:
         results.append(("lint", 1, 0 if lint() else 1))
+    if not quick:
+        results.append(pure_tests())
+    db = args.db
+    logs = STATE / "logs" / db
+    logs.mkdir(parents=True, exist_ok=True)
+    state, version = module_state(env, db) if quick else (None, None)
+    if state == "installed":
+        if args.update or version != manifest_version():
+            install_addon(base, env, db, logs, update=True)
+        else:
+            say(f"'{db}' has {MODULE} {version}: its tests run there")
+    else:
+        install_addon(base, env, db, logs, template=os.environ.get("WR_TEMPLATE_DB"))
+    results.append(addon_tests(opts, env, db, logs, args.k, args.paths))
+    if not quick:
+        results.append(pot_check(cmd, opts, env, db))
+        if not args.addon_only:
+            results += stress_tests(opts, env, db, logs)
+        if CORE_SUITES and not args.addon_only:
+            modules, tags = core_test_plan(CORE_SUITES)
+            say(f"running Odoo's own suites ({tags}) with {MODULE} installed")
+            wrapper = [sys.executable, str(REPO / "scripts" / "odoo_core_tests.py")]
+            results.append(
+                odoo_tests(
+                    "Odoo's " + ",".join(modules),
+                    [*wrapper, *opts],
+                    dict(env, WR_CORE_MODULES=",".join(modules)),
+                    [
+                        f"--test-tags={tags}",
+                        "-d",
+                        db,
+                        "--stop-after-init",
+                        "--log-level=info",
+                        f"--http-port={args.http_port}",
+                        "--http-interface=127.0.0.1",
+                        "--workers=0",
+                    ],
+                    logs / "core.log",
+                )
+            )
+        if not args.keep_db:
+            drop_db(env, db)
+    total = sum(t for _, t, _ in results)
+    failed = sum(f for _, _, f in results)
+    for name, t, f in results:
+        print(f"  {name}: {t - f} passed, {f} failed")
+    print(f"{total - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def pure_tests():
+    """tests/pure: plain pytest without Odoo; ("pure-python tests", n, failed)."""
     pure = [sys.executable, "-m", "pytest", "-q", "-p", "no:odoo", "--rootdir=."]
     proc = run(pure, cwd=REPO / "tests" / "pure", capture_output=True, text=True)
     print(proc.stdout[-2000:], proc.stderr[-2000:], sep="", flush=True)
@@ -806,63 +988,10 @@ def cmd_test(args):
         word: int(n)
         for n, word in re.findall(r"(\d+) (passed|failed|errors?)", proc.stdout)
     }
-    pure_failed = (
-        counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0)
-    )
-    if proc.returncode and not pure_failed:
-        pure_failed = 1
-    results.append(
-        ("pure-python tests", counts.get("passed", 0) + pure_failed, pure_failed)
-    )
-    db = args.db
-    logs = STATE / "logs" / db
-    logs.mkdir(parents=True, exist_ok=True)
-    drop_db(env, db)
-    if os.environ.get("WR_TEMPLATE_DB"):
-        copy_template(env, os.environ["WR_TEMPLATE_DB"], db)
-    common = [
-        "-d",
-        db,
-        "--stop-after-init",
-        "--log-level=info",
-        f"--http-port={args.http_port}",
-        "--http-interface=127.0.0.1",
-        "--workers=0",
-    ]
-    say(f"installing {MODULE} on a fresh database '{db}' and running its tests")
-    results.append(
-        odoo_tests(
-            MODULE,
-            base,
-            env,
-            ["-i", MODULE, f"--test-tags={args.test_tags}", *common],
-            logs / "addon.log",
-        )
-    )
-    results.append(pot_check(cmd, opts, env, db))
-    if not args.addon_only:
-        results += stress_tests(opts, env, db, logs)
-    if CORE_SUITES and not args.addon_only:
-        modules, tags = core_test_plan(CORE_SUITES)
-        say(f"running Odoo's own suites ({tags}) with {MODULE} installed")
-        wrapper = [sys.executable, str(REPO / "scripts" / "odoo_core_tests.py")]
-        results.append(
-            odoo_tests(
-                "Odoo's " + ",".join(modules),
-                [*wrapper, *opts],
-                dict(env, WR_CORE_MODULES=",".join(modules)),
-                [f"--test-tags={tags}", *common],
-                logs / "core.log",
-            )
-        )
-    if not args.keep_db:
-        drop_db(env, db)
-    total = sum(t for _, t, _ in results)
-    failed = sum(f for _, _, f in results)
-    for name, t, f in results:
-        print(f"  {name}: {t - f} passed, {f} failed")
-    print(f"{total - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    failed = counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0)
+    if proc.returncode and not failed:
+        failed = 1
+    return ("pure-python tests", counts.get("passed", 0) + failed, failed)
 
 
 # The demo shop is in Dubai: the database is created with its company in the
@@ -1092,7 +1221,23 @@ def main():
     t.add_argument("--addon-only", action="store_true", help="skip Odoo's own suites")
     t.add_argument("--no-lint", action="store_true")
     t.add_argument("--keep-db", action="store_true")
-    t.add_argument("--test-tags", default=f"/{MODULE}", help="odoo --test-tags")
+    t.add_argument(
+        "-k",
+        metavar="EXPRESSION",
+        help="only the addon's tests that pytest's -k selects, on the existing "
+        "database --db when it has the addon (nothing else runs)",
+    )
+    t.add_argument(
+        "--update",
+        action="store_true",
+        help="with -k or test files: update the addon on the database first "
+        "(done anyway when its version changed)",
+    )
+    t.add_argument(
+        "paths",
+        nargs="*",
+        help="only these test files (tests/test_unit_ladder.py), as with -k",
+    )
     t.add_argument("--http-port", default=os.environ.get("WR_TEST_HTTP_PORT", "8169"))
     d = sub.add_parser("demo", help="serve the Dragon Mart demo shop")
     d.add_argument("--db", default=os.environ.get("WR_DEMO_DB", "dragon_mart"))

@@ -1,0 +1,129 @@
+"""pytest plugin: the addon's Odoo tests under pytest-odoo, from any clone.
+
+Odoo imports an addon as ``odoo.addons.<technical name>``, and this addon's
+technical name is ``wholesale_retail`` wherever it is cloned (a folder called
+``wholesale-retail`` or ``wholesale_retail-19.0``). pytest-odoo takes the
+module name from the folder, so a clone under another name stopped at
+collection ("No module named 'odoo.addons.<folder>'"). Loaded by the
+repository's pytest.ini, this plugin, when pytest-odoo runs (an
+``--odoo-database``, ``--odoo-config`` or ``ODOO_RC``):
+
+* names every file of the clone ``odoo.addons.wholesale_retail.<its path>``,
+  so that pytest imports the very module Odoo loads, whatever the folder;
+* when no addons path is given (no ``--odoo-addons-path``, no configuration
+  file), gives Odoo its own addons and the clone's ``.state/addons``, which
+  holds the link ``wholesale_retail`` -> the clone (made here if missing, as
+  ``scripts/wr.py`` makes it);
+* puts the wkhtmltopdf with patched Qt that ``scripts/wr.py`` fetched into
+  ``.state/wkhtmltox`` first on the PATH, as ``wr.py`` runs Odoo (Debian's
+  build draws Arabic lines over themselves: a PDF test says so).
+
+Without pytest-odoo (``tests/pure``, ``-p no:odoo``) it does nothing.
+"""
+
+import importlib.util
+import os
+from pathlib import Path
+
+import _pytest.pathlib
+import pytest
+
+#: the clone: the folder that holds __manifest__.py
+ADDON_ROOT = Path(__file__).resolve().parent.parent
+#: the addon's technical name, whatever the clone's folder is called
+MODULE = "wholesale_retail"
+STATE = Path(os.environ.get("WR_STATE_DIR", ADDON_ROOT / ".state"))
+
+
+def module_name_of(path, root=ADDON_ROOT, module=MODULE):
+    """The name Odoo imports ``path`` under (a file of the addon at ``root``):
+    ``odoo.addons.wholesale_retail.tests.test_unit_ladder`` for
+    ``<root>/tests/test_unit_ladder.py``; None for a file outside ``root``."""
+    path = Path(path).resolve()
+    try:
+        relative = path.relative_to(Path(root).resolve())
+    except ValueError:
+        return None
+    parts = list(relative.with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(["odoo", "addons", module, *parts])
+
+
+def addons_link(state=STATE, root=ADDON_ROOT, module=MODULE):
+    """``<state>/addons/<module>`` -> the clone: the folder to put on Odoo's
+    addons path so that it finds the addon under its technical name."""
+    folder = Path(state) / "addons"
+    folder.mkdir(parents=True, exist_ok=True)
+    link = folder / module
+    if link.is_symlink() and link.resolve() != Path(root).resolve():
+        link.unlink()
+    if not link.exists():
+        link.symlink_to(Path(root).resolve(), target_is_directory=True)
+    return link
+
+
+def _odoo_root():
+    """The folder that holds the ``odoo`` package (and ``addons/`` in a source
+    tree)."""
+    spec = importlib.util.find_spec("odoo")
+    origin = spec.origin if spec.origin not in (None, "namespace") else None
+    package = (
+        Path(origin).parent
+        if origin
+        else Path(next(iter(spec.submodule_search_locations)))
+    )
+    return package.parent
+
+
+def _uses_odoo(config):
+    return bool(
+        config.getoption("--odoo-database", None)
+        or config.getoption("--odoo-config", None)
+        or os.environ.get("ODOO_RC")
+        or os.environ.get("OPENERP_SERVER")
+    )
+
+
+def _name_files_as_odoo_does(odoo_root):
+    original = _pytest.pathlib.resolve_pkg_root_and_module_name
+
+    def resolve_pkg_root_and_module_name(path, *, consider_namespace_packages=False):
+        name = module_name_of(path)
+        if name is None:
+            return original(
+                path, consider_namespace_packages=consider_namespace_packages
+            )
+        # the root is the folder already on sys.path that holds ``odoo``:
+        # pytest imports ``name`` from there, through Odoo's addons path
+        return odoo_root, name
+
+    _pytest.pathlib.resolve_pkg_root_and_module_name = resolve_pkg_root_and_module_name
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_cmdline_main(config):
+    # before pytest-odoo's own wrapper, which reads the addons path and then
+    # wraps the module naming patched here
+    if _uses_odoo(config):
+        odoo_root = _odoo_root()
+        _name_files_as_odoo_does(odoo_root)
+        if not (
+            config.getoption("--odoo-addons-path", None)
+            or config.getoption("--odoo-config", None)
+            or os.environ.get("ODOO_RC")
+            or os.environ.get("OPENERP_SERVER")
+        ):
+            paths = [str(addons_link().parent)]
+            if (odoo_root / "addons").is_dir():
+                paths.insert(0, str(odoo_root / "addons"))
+            config.option.odoo_addons_path = ",".join(paths)
+    yield
+
+
+# Odoo reads where wkhtmltopdf is when it imports its report model, which
+# pytest-odoo may do as it loads: the PATH is set as this plugin loads (-p in
+# pytest.ini, before the plugins installed in the environment)
+_PATCHED = STATE / "wkhtmltox" / "bin"
+if (_PATCHED / "wkhtmltopdf").exists():
+    os.environ["PATH"] = f"{_PATCHED}{os.pathsep}{os.environ.get('PATH', '')}"
