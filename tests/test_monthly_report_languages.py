@@ -14,7 +14,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import format_date
 
 from .test_invoice_pdf import normalise
-from .test_translations import LANGS
+from .test_translations import LANGS, po_of
 
 I18N = Path(__file__).resolve().parents[1] / "i18n"
 SHEETS = (
@@ -38,29 +38,26 @@ BODY = next(
 
 def overlapping_words(bbox_html):
     """The pairs of words of one line that a PDF prints over each other, from
-    ``pdftotext -bbox``: [(word, word, points of overlap)]."""
+    ``pdftotext -bbox`` (coordinates are per page): [(word, word, points of
+    overlap)]."""
     tree = etree.fromstring(
         bbox_html.encode(), etree.XMLParser(recover=True, huge_tree=True)
     )
-    boxes = [
-        (*(float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")), word.text)
-        for word in tree.iter("{*}word")
-    ]
     overlaps = []
-    for index, (x0, y0, x1, y1, text) in enumerate(boxes):
-        for u0, v0, u1, v1, other in boxes[index + 1 :]:
-            shared_height = min(y1, v1) - max(y0, v0)
-            if shared_height < 0.5 * min(y1 - y0, v1 - v0):
-                continue  # not on one line
-            overlap = min(x1, u1) - max(x0, u0)
-            if overlap > 1.0:
-                overlaps.append((text, other, round(overlap, 1)))
+    for page in tree.iter("{*}page"):
+        boxes = [
+            (*(float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")), word.text)
+            for word in page.iter("{*}word")
+        ]
+        for index, (x0, y0, x1, y1, text) in enumerate(boxes):
+            for u0, v0, u1, v1, other in boxes[index + 1 :]:
+                shared_height = min(y1, v1) - max(y0, v0)
+                if shared_height < 0.5 * min(y1 - y0, v1 - v0):
+                    continue  # not on one line
+                overlap = min(x1, u1) - max(x0, u0)
+                if overlap > 1.0:
+                    overlaps.append((text, other, round(overlap, 1)))
     return overlaps
-
-
-def po_of(code):
-    """{msgid: msgstr} of the addon's file for Odoo's language ``code``."""
-    return {e.msgid: e.msgstr for e in polib.pofile(str(I18N / f"{LANGS[code]}.po"))}
 
 
 @tagged("post_install", "-at_install")
@@ -84,8 +81,12 @@ class TestMonthlyReportLanguages(HttpCase):
             "wholesale_retail.group_wholesale_manager"
         )
         first = date.today().replace(day=1) - relativedelta(months=1)
+        # a company of its own: the files hold only what the test made, on
+        # any database (the demo's has months of sales)
+        company = cls.env["res.company"].create({"name": "WR Languages Co"})
+        cls.env.user.company_ids |= company
         cls.report = cls.env["wholesale.monthly.report"].create(
-            {"date_from": first, "company_id": cls.env.company.id}
+            {"date_from": first, "company_id": company.id}
         )
         cls.report.action_compute()
 

@@ -295,10 +295,15 @@ class TestPaymentAllocation(AccountTestInvoicingCommon):
 
     def test_form_respreads_on_amount_keeps_edits(self):
         invoices = self.old | self.new | self.third
+        # as the web client opens it: in the user's company
         form = Form(
             self.env["account.payment.register"]
             .with_user(self.invoicing_user)
-            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .with_context(
+                allowed_company_ids=self.invoicing_user.company_id.ids,
+                active_model="account.move",
+                active_ids=invoices.ids,
+            )
         )
         form.group_payment = True
         form.payment_date = self.pay_date

@@ -6,7 +6,10 @@ from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCom
 
 @tagged("post_install", "-at_install")
 class TestUnitLadderPosUi(TestPointOfSaleHttpCommon):
-    """The POS sells a scanned carton as one carton at the carton price."""
+    """The POS sells a scanned carton as one carton at the carton price.
+
+    The cartons' GTIN-14 use the company prefix 0999001, not the demo shop's
+    0890123: the tests also run on the demo database."""
 
     def _wholesale_carton_product(self, name, barcode):
         """A storable product with a "Carton = 24" step (60.00) and 100 on hand."""
@@ -172,7 +175,7 @@ class TestUnitLadderPosUi(TestPointOfSaleHttpCommon):
         nomenclature = self.main_pos_config.company_id.nomenclature_id
         lot_rule = nomenclature.rule_ids.filtered(lambda r: r.type == "lot")
         self.assertEqual(lot_rule.pattern, "10", "the conflict this test is about")
-        product = self._wholesale_carton_product("WR Dragon Cola", "10890123007065")
+        product = self._wholesale_carton_product("WR Dragon Cola", "10999001007064")
         self.env["res.partner"].create(
             {"name": "WR Barcode Customer", "barcode": "0421000000015"}
         )
@@ -199,8 +202,8 @@ class TestUnitLadderPosUi(TestPointOfSaleHttpCommon):
         self.env["product.product"].create(
             {"name": "WR Loaded Filler", "available_in_pos": True, "is_favorite": True}
         )
-        as_lot = self._wholesale_carton_product("WR Lazy Cola", "10890123007072")
-        as_product = self._wholesale_carton_product("WR Lazy Tea", "20890123007062")
+        as_lot = self._wholesale_carton_product("WR Lazy Cola", "10999001007071")
+        as_product = self._wholesale_carton_product("WR Lazy Tea", "20999001007061")
         self.env["res.partner"].create(
             {"name": "WR Barcode Customer", "barcode": "0421000000015"}
         )

@@ -17,6 +17,11 @@ LANGS = {
 }
 
 
+def po_of(code):
+    """{msgid: msgstr} of the addon's .po file for Odoo's language ``code``."""
+    return {e.msgid: e.msgstr for e in polib.pofile(str(I18N / f"{LANGS[code]}.po"))}
+
+
 @tagged("post_install", "-at_install")
 class TestTranslations(TransactionCase):
     """Each of the seven languages loads into Odoo and is what the screens,

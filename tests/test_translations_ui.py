@@ -51,7 +51,10 @@ class TestTranslationsUi(HttpCase):
                 continue
             if entry.msgstr and entry.msgstr != entry.msgid:
                 labels.add(entry.msgid.strip())
-        return sorted(labels)
+        # the sales channels' names are the merchant's data, as it named them
+        # (the desk is named in the language of whoever made it)
+        channels = self.env["wholesale.sales.channel"].with_context(active_test=False)
+        return sorted(labels - set(channels.search([]).mapped("name")))
 
     def test_monthly_report_in_arabic_and_thai(self):
         for code, po_name, direction in self.LANGS:

@@ -51,7 +51,7 @@ registry.category("web_tour.tours").add("WholesaleRetailGs1CartonTour", {
         [
             Chrome.startPoS(),
             Dialog.confirm("Open Register"),
-            scanCarton("10890123007065", "WR Dragon Cola"),
+            scanCarton("10999001007064", "WR Dragon Cola"),
             ProductScreen.totalAmountIs("60.00"),
             scan_barcode("0421000000015"),
             ProductScreen.customerIsSelected("WR Barcode Customer"),
@@ -67,8 +67,8 @@ registry.category("web_tour.tours").add("WholesaleRetailLazyCartonTour", {
         [
             Chrome.startPoS(),
             Dialog.confirm("Open Register"),
-            scanCarton("10890123007072", "WR Lazy Cola"),
-            scanCarton("20890123007062", "WR Lazy Tea"),
+            scanCarton("10999001007071", "WR Lazy Cola"),
+            scanCarton("20999001007061", "WR Lazy Tea"),
             ProductScreen.totalAmountIs("120.00"),
             scan_barcode("0421000000015"),
             ProductScreen.customerIsSelected("WR Barcode Customer"),
