@@ -1,9 +1,25 @@
+import json
+
 from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
 ONLINE = "wholesale_retail_online_order_uuid"
+
+
+def tour_code(tour_name, start_url, **window):
+    """Browser code that sets ``window.<key>`` to each value, then starts
+    ``tour_name`` at ``start_url`` (a tour that reads its data from there)."""
+    options = {
+        "stepDelay": 0,
+        "keepWatchBrowser": False,
+        "debug": False,
+        "startUrl": start_url,
+        "delayToCheckUndeterminisms": 0,
+    }
+    values = "".join(f"window.{key} = {json.dumps(v)}; " for key, v in window.items())
+    return f"{values}odoo.startTour({json.dumps(tour_name)}, {json.dumps(options)});"
 
 
 def customer_invoice(

@@ -1,4 +1,3 @@
-import json
 import uuid
 
 from odoo import fields
@@ -6,6 +5,8 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
+
+from .common import tour_code
 
 #: /jsonrpc warns on every call that it is deprecated (the tours act in the
 #: back office through it, as an external client would)
@@ -95,17 +96,7 @@ class TestPosLiveAvailability(TestPointOfSaleHttpCommon):
         users = {"backoffice": {"uid": self.backoffice.id, "password": "wr_backoffice"}}
         users.update(data.pop("users", {}))
         data = {"db": self.env.cr.dbname, "users": users, **data}
-        options = {
-            "stepDelay": 0,
-            "keepWatchBrowser": False,
-            "debug": False,
-            "startUrl": self._get_url(),
-            "delayToCheckUndeterminisms": 0,
-        }
-        return (
-            f"window.wholesaleLiveTour = {json.dumps(data)}; "
-            f"odoo.startTour({json.dumps(tour_name)}, {json.dumps(options)});"
-        )
+        return tour_code(tour_name, self._get_url(), wholesaleLiveTour=data)
 
     def _paid_lines(self, product, config=None):
         config = config or self.main_pos_config

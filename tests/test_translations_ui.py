@@ -11,6 +11,8 @@ from odoo.tests.common import new_test_user
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
+from .common import tour_code
+
 I18N = Path(__file__).resolve().parents[1] / "i18n"
 WORDS = re.compile(r"[A-Za-z]{2,}")
 PLACEHOLDER = re.compile(r"%\(|%s|%d|\{\{|<")
@@ -195,19 +197,14 @@ class TestTranslationsPos(TestPointOfSaleHttpCommon):
                 self.main_pos_config.with_user(cashier).open_ui()
                 session = self.main_pos_config.current_session_id
                 data["opening"] = session.state == "opening_control"
-                options = {
-                    "stepDelay": 0,
-                    "keepWatchBrowser": False,
-                    "debug": False,
-                    "startUrl": self._get_url(),
-                    "delayToCheckUndeterminisms": 0,
-                }
                 self.start_pos_tour(
                     "WholesaleRetailTranslatedPosTour",
                     login=login,
-                    code=f"window.wholesaleLangTour = {json.dumps(data)}; "
-                    "odoo.startTour('WholesaleRetailTranslatedPosTour', "
-                    f"{json.dumps(options)});",
+                    code=tour_code(
+                        "WholesaleRetailTranslatedPosTour",
+                        self._get_url(),
+                        wholesaleLangTour=data,
+                    ),
                 )
                 paid = self.env["pos.order.line"].search(
                     [("product_id", "=", rule.product_id.id), ("qty", ">", 1)]
