@@ -189,6 +189,7 @@ class WholesaleMonthlyReportLine(models.Model):
             )
 
     @api.depends("qty_cartons", "qty_loose")
+    @api.depends_context("lang")
     def _compute_cartons_label(self):
         for line in self:
             line.cartons_label = line._cartons_label(line.qty_cartons, line.qty_loose)
@@ -232,6 +233,7 @@ class WholesaleMonthlyReportProduct(models.Model):
     is_top_listed = fields.Boolean()
 
     @api.depends("qty_cartons", "qty_loose")
+    @api.depends_context("lang")
     def _compute_cartons_label(self):
         for rec in self:
             rec.cartons_label = rec._cartons_label(rec.qty_cartons, rec.qty_loose)
