@@ -1,6 +1,6 @@
 {
     "name": "Wholesale & Retail",
-    "version": "19.0.1.5.0",
+    "version": "19.0.1.6.0",
     "summary": "One stock pool for wholesale (cartons, credit terms) and retail "
     "(POS, web shops): unit ladders, no overselling, one monthly report",
     "category": "Sales/Sales",

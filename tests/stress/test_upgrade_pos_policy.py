@@ -63,6 +63,16 @@ def copy_database(source, target):
         )
 
 
+OLD_MAIL_BODY = """<div>
+    <p>Hello, here is the report. Sent by WR Up.</p>
+    <ul>
+        <li>Margin: (<t t-out="'%.1f' % object.margin_percent">25.0</t> %)</li>
+        <li>Return rate: <t t-out="'%.1f' % object.return_rate_value">1.0</t> %</li>
+        <li>Turnover days: <t t-out="'%.1f' % object.turnover_days">30.0</t></li>
+    </ul>
+</div>"""
+
+
 def make_old_database(db):
     """The data of a shop, then the schema and version of 19.0.1.0.0."""
     with closing(Registry(db).cursor()) as cr:
@@ -152,6 +162,10 @@ def make_old_database(db):
         cr.execute("DELETE FROM wholesale_monthly_report_wholesale_sales_channel_rel")
         cr.execute("DELETE FROM wholesale_monthly_report_summary")
         cr.execute("DELETE FROM wholesale_monthly_report_line")
+        # the monthly email as 19.0.1.5.0 wrote its figures, edited by the
+        # merchant (the edit stays)
+        template = env.ref("wholesale_retail.mail_template_monthly_report")
+        template.body_html = OLD_MAIL_BODY
         cr.execute("DELETE FROM wholesale_channel_rule")
         cr.execute("DELETE FROM wholesale_sales_channel")
         cr.execute(
@@ -264,6 +278,15 @@ def verify(db):
         )
         cron = env.ref("wholesale_retail.ir_cron_wholesale_monthly_report")
         check("the monthly mail runs at noon UTC", cron.nextcall.hour == 12)
+        body = env.ref("wholesale_retail.mail_template_monthly_report").body_html
+        check(
+            "the monthly email's figures in the reader's number format, the "
+            "merchant's edit kept",
+            "'%.1f'" not in body
+            and body.count("'widget': 'float'") == 3
+            and "Sent by WR Up" in body,
+            body,
+        )
         product = env["product.product"].search([("name", "=", "WR Up Kettle")])
         for name, refused in (("WR Up Refuse", True), ("WR Up Allow", False)):
             config = env["pos.config"].search([("name", "=", f"{name} Shop")])
