@@ -95,9 +95,10 @@ class WholesaleMonthlyReportExports(models.Model):
 
     def _export_attachments(self):
         self.ensure_one()
-        stem = "monthly-report-%s-%s" % (
+        stem = "monthly-report-%s-%s-%s" % (
             self.date_from.strftime("%Y-%m"),
             self.company_id.id,
+            self.env.lang or "en_US",  # one pair of files per language mailed
         )
         return self.env["ir.attachment"].create(
             [

@@ -367,14 +367,16 @@ class MonthlyReportXlsx(models.AbstractModel):
         name = " ".join(SHEET_NAME_FORBIDDEN.sub(" ", name).split()).strip("'")
         name = name or "Sheet"
         taken = {other.casefold() for other in taken}
-        candidate, number = name[:SHEET_NAME_MAX].rstrip(), 1
+        candidate, number = name[:SHEET_NAME_MAX].rstrip(" '"), 1
         while candidate.casefold() in taken:
             number += 1
             suffix = f" ({number})"
-            candidate = name[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+            candidate = name[: SHEET_NAME_MAX - len(suffix)].rstrip(" '") + suffix
         return candidate
 
     def _write_sheet(self, workbook, styles, sheet_name, columns, rows, report):
+        # the language the sheet's words are in (env._ falls back to English)
+        lang = self.env.lang or "en_US"
         taken = [sheet.name for sheet in workbook.worksheets()]
         sheet = workbook.add_worksheet(self._sheet_name(sheet_name, taken))
         sheet.write(0, 0, "%s: %s" % (sheet_name, report.name), styles["title"])
@@ -383,8 +385,8 @@ class MonthlyReportXlsx(models.AbstractModel):
             0,
             self.env._(
                 "%(date_from)s to %(date_to)s, amounts in %(currency)s",
-                date_from=format_date(self.env, report.date_from),
-                date_to=format_date(self.env, report.date_to),
+                date_from=format_date(self.env, report.date_from, lang_code=lang),
+                date_to=format_date(self.env, report.date_to, lang_code=lang),
                 currency=report.currency_id.name,
             ),
         )
