@@ -10,8 +10,8 @@ from dateutil.relativedelta import relativedelta
 from lxml import etree
 from lxml import html as lxml_html
 
-from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import format_date
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tools import format_date, formatLang
 
 from .test_invoice_pdf import normalise
 from .test_translations import LANGS, po_of
@@ -28,12 +28,15 @@ SHEETS = (
 )
 SUMMARY_HEADERS = ("Channel", "Gross Sales", "Refunds", "Revenue", "Cost of Goods Sold")
 SUBJECT = "Monthly report {{ object.name }}"
-#: the monthly email's text, as the .pot holds it (one term)
-BODY = next(
-    entry.msgid
-    for entry in polib.pofile(str(I18N / "wholesale_retail.pot"))
-    if "Here is the merged" in entry.msgid
-)
+
+
+def mail_body_msgid():
+    """The monthly email's text, as the .pot holds it (one term)."""
+    return next(
+        entry.msgid
+        for entry in polib.pofile(str(I18N / "wholesale_retail.pot"))
+        if "Here is the merged" in entry.msgid
+    )
 
 
 def overlapping_words(bbox_html):
@@ -60,35 +63,41 @@ def overlapping_words(bbox_html):
     return overlaps
 
 
-@tagged("post_install", "-at_install")
-class TestMonthlyReportLanguages(HttpCase):
-    """The monthly report's files and email in the reader's language: the
-    XLSX's sheet names and headers (Arabic sheets from the right), the PDF
-    (printed for real in Arabic and Thai), and one monthly email per language
-    of the recipients, each with its own subject, text and files."""
+class LanguagesReportCase:
+    """The seven languages loaded, and last month's report of a company of
+    its own: the files hold only what the test made, on any database (the
+    demo's has months of sales)."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
+    def _set_up_report(cls):
         for code in LANGS:
             cls.env["res.lang"]._activate_lang(code)
             cls.env["ir.module.module"]._load_module_terms(
                 ["wholesale_retail"], [code], overwrite=True
             )
-        # wkhtmltopdf fetches the report's styles from this test server
-        cls.env["ir.config_parameter"].set_param("report.url", cls.base_url())
         cls.env.user.group_ids |= cls.env.ref(
             "wholesale_retail.group_wholesale_manager"
         )
         first = date.today().replace(day=1) - relativedelta(months=1)
-        # a company of its own: the files hold only what the test made, on
-        # any database (the demo's has months of sales)
         company = cls.env["res.company"].create({"name": "WR Languages Co"})
         cls.env.user.company_ids |= company
         cls.report = cls.env["wholesale.monthly.report"].create(
             {"date_from": first, "company_id": company.id}
         )
         cls.report.action_compute()
+
+
+@tagged("post_install", "-at_install")
+class TestMonthlyReportLanguages(LanguagesReportCase, TransactionCase):
+    """The monthly report's XLSX and email in the reader's language: the
+    XLSX's sheet names and headers (Arabic sheets from the right), one
+    monthly email per language of the recipients, each with its own subject,
+    text and files, and labels in each language in one transaction."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._set_up_report()
 
     def _workbook(self, code):
         content = self.report.with_context(lang=code)._render_xlsx()
@@ -136,6 +145,7 @@ class TestMonthlyReportLanguages(HttpCase):
             "Ventes par produit / par canal [mois]: détail?",
             "Summary",
             "summary",
+            "x" * 30 + "'s sheet",  # Excel refuses a name ending with '
         ):
             taken.append(xlsx._sheet_name(name, taken))
         self.assertEqual(
@@ -145,8 +155,101 @@ class TestMonthlyReportLanguages(HttpCase):
                 "Ventes par produit par cana (2)",
                 "Summary",
                 "summary (2)",
+                "x" * 30,
             ],
         )
+
+    def test_labels_in_each_language_in_one_transaction(self):
+        """The labels the report computes follow the language they are read
+        in, also within one transaction (the monthly email renders each
+        language in turn)."""
+        total = self.report.summary_ids.filtered("is_total")
+        self.assertEqual(len(total), 1)
+        for code in ("th_TH", "ar_001", "en_US", "th_TH"):
+            with self.subTest(lang=code):
+                po = po_of(code) if code != "en_US" else {}
+                self.assertEqual(
+                    total.with_context(lang=code).channel_label,
+                    po.get("Total", "Total"),
+                )
+                source = "Sales Analysis + Point of Sale Analysis"
+                self.assertEqual(
+                    self.report.with_context(lang=code).check_source,
+                    po.get(source, source),
+                )
+
+    def test_monthly_email_per_language(self):
+        """Four managers who read Arabic, Thai, Spanish and English get four
+        mails: each its subject, text, figures and files in the reader's
+        language."""
+        managers = {
+            code: new_test_user(
+                self.env,
+                login=f"wr_monthly_{code}",
+                email=f"monthly.{code}@example.com",
+                groups="base.group_user,wholesale_retail.group_wholesale_manager",
+                lang=code,
+            )
+            for code in ("ar_001", "th_TH", "es_ES", "en_US")
+        }
+        self.report.company_id.wholesale_monthly_report_partner_ids = [
+            (6, 0, [user.partner_id.id for user in managers.values()])
+        ]
+        mails = self.report.with_context(
+            force_report_rendering=False
+        )._send_to_managers()
+        self.assertEqual(len(mails), 4)
+        for code, user in managers.items():
+            with self.subTest(lang=code):
+                mail = mails.filtered(
+                    lambda m, user=user: m.recipient_ids == user.partner_id
+                )
+                self.assertEqual(len(mail), 1)
+                po = po_of(code) if code != "en_US" else {}
+                subject = po.get(SUBJECT) or SUBJECT
+                self.assertEqual(
+                    mail.subject, subject.replace("{{ object.name }}", self.report.name)
+                )
+                body = " ".join(
+                    lxml_html.fromstring(mail.body_html).text_content().split()
+                )
+                body_msgid = mail_body_msgid()
+                template = lxml_html.fromstring(po.get(body_msgid) or body_msgid)
+                for words in (
+                    template.xpath("//p")[0].text_content(),  # "Hello,"
+                    template.xpath("//li")[0].text,  # "Revenue: "
+                ):
+                    self.assertIn(" ".join(words.split()), body)
+                # the return rate as the language writes numbers ("0,0" in
+                # Spanish), not Python's "%.1f"
+                rate = formatLang(
+                    self.env(context={"lang": code}),
+                    self.report.return_rate_value,
+                    digits=1,
+                )
+                self.assertIn(f"{rate} %", body)
+                xlsx = mail.attachment_ids.filtered(lambda a: a.name.endswith(".xlsx"))
+                sheets = openpyxl.load_workbook(io.BytesIO(xlsx.raw)).sheetnames
+                self.assertEqual(sheets[0], po.get("Summary", "Summary"))
+                pdf = mail.attachment_ids.filtered(lambda a: a.name.endswith(".pdf"))
+                page = lxml_html.fromstring(pdf.raw).xpath("//body")[0]
+                self.assertEqual(page.get("dir"), "rtl" if code == "ar_001" else "ltr")
+
+
+@tagged("post_install", "-at_install")
+class TestMonthlyReportPdfLanguages(LanguagesReportCase, HttpCase):
+    """The monthly report's PDF printed for real in Arabic and Thai (an
+    HttpCase: wkhtmltopdf fetches the report's styles from the test server)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._set_up_report()
+        cls.env["ir.config_parameter"].set_param("report.url", cls.base_url())
+
+    @staticmethod
+    def _run(cmd):
+        return subprocess.run(cmd, capture_output=True, check=True, text=True).stdout
 
     def test_pdf_in_arabic_and_thai(self):
         """Printed by wkhtmltopdf: the page runs right to left in Arabic, and
@@ -179,54 +282,3 @@ class TestMonthlyReportLanguages(HttpCase):
                 for label in ("Monthly Report", "Summary", "Slow Movers", "Top Movers"):
                     self.assertIn(normalise(po[label]).replace(" ", ""), text, label)
                 self.assertNotIn("SlowMovers", text)
-
-    @staticmethod
-    def _run(cmd):
-        return subprocess.run(cmd, capture_output=True, check=True, text=True).stdout
-
-    def test_monthly_email_per_language(self):
-        """Three managers who read Arabic, Thai and English get three mails:
-        each its subject, text and files in the reader's language."""
-        managers = {
-            code: new_test_user(
-                self.env,
-                login=f"wr_monthly_{code}",
-                email=f"monthly.{code}@example.com",
-                groups="base.group_user,wholesale_retail.group_wholesale_manager",
-                lang=code,
-            )
-            for code in ("ar_001", "th_TH", "en_US")
-        }
-        self.report.company_id.wholesale_monthly_report_partner_ids = [
-            (6, 0, [user.partner_id.id for user in managers.values()])
-        ]
-        mails = self.report.with_context(
-            force_report_rendering=False
-        )._send_to_managers()
-        self.assertEqual(len(mails), 3)
-        for code, user in managers.items():
-            with self.subTest(lang=code):
-                mail = mails.filtered(
-                    lambda m, user=user: m.recipient_ids == user.partner_id
-                )
-                self.assertEqual(len(mail), 1)
-                po = po_of(code) if code != "en_US" else {}
-                subject = po.get(SUBJECT) or SUBJECT
-                self.assertEqual(
-                    mail.subject, subject.replace("{{ object.name }}", self.report.name)
-                )
-                body = " ".join(
-                    lxml_html.fromstring(mail.body_html).text_content().split()
-                )
-                template = lxml_html.fromstring(po.get(BODY) or BODY)
-                for words in (
-                    template.xpath("//p")[0].text_content(),  # "Hello,"
-                    template.xpath("//li")[0].text,  # "Revenue: "
-                ):
-                    self.assertIn(" ".join(words.split()), body)
-                xlsx = mail.attachment_ids.filtered(lambda a: a.name.endswith(".xlsx"))
-                sheets = openpyxl.load_workbook(io.BytesIO(xlsx.raw)).sheetnames
-                self.assertEqual(sheets[0], po.get("Summary", "Summary"))
-                pdf = mail.attachment_ids.filtered(lambda a: a.name.endswith(".pdf"))
-                page = lxml_html.fromstring(pdf.raw).xpath("//body")[0]
-                self.assertEqual(page.get("dir"), "rtl" if code == "ar_001" else "ltr")
