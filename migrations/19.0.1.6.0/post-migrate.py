@@ -28,7 +28,8 @@ def migrate(cr, version):
         return
     for code, _name in env["res.lang"].get_installed():
         localized = template.with_context(lang=code)
-        body = localized.body_html or ""
+        # a plain string: Markup.replace would escape the quotes searched for
+        body = str(localized.body_html or "")
         new = body
         for old, replacement in _replacements():
             new = new.replace(old, replacement)
