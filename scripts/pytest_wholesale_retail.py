@@ -12,8 +12,8 @@ repository's pytest.ini, this plugin, when pytest-odoo runs (an
   so that pytest imports the very module Odoo loads, whatever the folder;
 * when no addons path is given (no ``--odoo-addons-path``, no configuration
   file), gives Odoo its own addons and the clone's ``.state/addons``, which
-  holds the link ``wholesale_retail`` -> the clone (made here if missing, as
-  ``scripts/wr.py`` makes it);
+  holds the link ``wholesale_retail`` -> the clone (made if missing by
+  ``scripts/wr.py``'s own helper);
 * puts the wkhtmltopdf with patched Qt that ``scripts/wr.py`` fetched into
   ``.state/wkhtmltox`` first on the PATH, as ``wr.py`` runs Odoo (Debian's
   build draws Arabic lines over themselves: a PDF test says so).
@@ -28,11 +28,9 @@ from pathlib import Path
 import _pytest.pathlib
 import pytest
 
-#: the clone: the folder that holds __manifest__.py
-ADDON_ROOT = Path(__file__).resolve().parent.parent
-#: the addon's technical name, whatever the clone's folder is called
-MODULE = "wholesale_retail"
-STATE = Path(os.environ.get("WR_STATE_DIR", ADDON_ROOT / ".state"))
+# the setup's own constants and helpers (scripts/ is on pytest's path)
+from wr import MODULE, addons_link, patched_wkhtmltopdf_dir
+from wr import REPO as ADDON_ROOT
 
 
 def module_name_of(path, root=ADDON_ROOT, module=MODULE):
@@ -48,19 +46,6 @@ def module_name_of(path, root=ADDON_ROOT, module=MODULE):
     if parts and parts[-1] == "__init__":
         parts.pop()
     return ".".join(["odoo", "addons", module, *parts])
-
-
-def addons_link(state=STATE, root=ADDON_ROOT, module=MODULE):
-    """``<state>/addons/<module>`` -> the clone: the folder to put on Odoo's
-    addons path so that it finds the addon under its technical name."""
-    folder = Path(state) / "addons"
-    folder.mkdir(parents=True, exist_ok=True)
-    link = folder / module
-    if link.is_symlink() and link.resolve() != Path(root).resolve():
-        link.unlink()
-    if not link.exists():
-        link.symlink_to(Path(root).resolve(), target_is_directory=True)
-    return link
 
 
 def _odoo_root():
@@ -126,6 +111,6 @@ def pytest_cmdline_main(config):
 # Odoo looks for wkhtmltopdf on the PATH once per process, when it first
 # prints: the patched build that scripts/wr.py fetched (and checked) goes
 # first as this plugin loads
-_PATCHED = STATE / "wkhtmltox" / "bin"
+_PATCHED = patched_wkhtmltopdf_dir()
 if (_PATCHED / "wkhtmltopdf").exists():
     os.environ["PATH"] = f"{_PATCHED}{os.pathsep}{os.environ.get('PATH', '')}"

@@ -326,6 +326,20 @@ def _download_odoo():
     return target
 
 
+def addons_link(state=None, root=REPO, module=MODULE):
+    """``<state>/addons/<module>`` -> the clone: the folder to put on Odoo's
+    addons path so that it finds the addon under its technical name, whatever
+    the clone's folder is called (also used by the pytest plugin)."""
+    folder = Path(state or STATE) / "addons"
+    folder.mkdir(parents=True, exist_ok=True)
+    link = folder / module
+    if link.is_symlink() and link.resolve() != Path(root).resolve():
+        link.unlink()
+    if not link.exists():
+        link.symlink_to(Path(root).resolve(), target_is_directory=True)
+    return link
+
+
 def find_odoo():
     """Return (odoo command prefix, addons path list, environment)."""
     probe, env = probe_odoo()
@@ -353,14 +367,7 @@ def find_odoo():
         if odoo_bin.exists()
         else [sys.executable, "-m", "odoo"]
     )
-    link_dir = STATE / "addons"
-    link_dir.mkdir(parents=True, exist_ok=True)
-    link = link_dir / MODULE
-    if link.is_symlink() and link.resolve() != REPO:
-        link.unlink()
-    if not link.exists():
-        link.symlink_to(REPO, target_is_directory=True)
-    addons = [str(link_dir)]
+    addons = [str(addons_link().parent)]
     if (root / "addons").is_dir():
         addons.insert(0, str(root / "addons"))
     say(f"Odoo 19 from {source} ({root})")
@@ -528,6 +535,11 @@ PATCHED_WKHTMLTOPDF_SHA256 = (
 )
 
 
+def patched_wkhtmltopdf_dir():
+    """Where the patched wkhtmltopdf is fetched (and found by the pytest plugin)."""
+    return STATE / "wkhtmltox" / "bin"
+
+
 def wkhtmltopdf_is_patched(path):
     try:
         proc = run([str(path), "--version"], capture_output=True, text=True)
@@ -593,7 +605,7 @@ def ensure_patched_wkhtmltopdf(env, fetch=None):
     found = shutil.which("wkhtmltopdf", path=env.get("PATH"))
     if found and wkhtmltopdf_is_patched(found):
         return True
-    local = STATE / "wkhtmltox" / "bin" / "wkhtmltopdf"
+    local = patched_wkhtmltopdf_dir() / "wkhtmltopdf"
     if local.exists() and not wkhtmltopdf_is_patched(local):
         local.unlink()  # a copy that does not run: fetched again
     if (local.exists() or fetch(local)) and wkhtmltopdf_is_patched(local):

@@ -3,12 +3,16 @@ whatever the clone's folder is called (scripts/pytest_wholesale_retail.py,
 loaded by the repository's pytest.ini for pytest-odoo)."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import _pytest.pathlib
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+# the plugin takes the setup's helpers from scripts/wr.py, as pytest.ini's
+# pythonpath lets it
+sys.path.insert(0, str(REPO / "scripts"))
 spec = importlib.util.spec_from_file_location(
     "pytest_wholesale_retail_under_test",
     REPO / "scripts" / "pytest_wholesale_retail.py",
