@@ -1,6 +1,6 @@
 {
     "name": "Wholesale & Retail",
-    "version": "19.0.1.6.0",
+    "version": "19.0.1.7.0",
     "summary": "One stock pool for wholesale (cartons, credit terms) and retail "
     "(POS, web shops): unit ladders, no overselling, one monthly report",
     "category": "Sales/Sales",
@@ -9,13 +9,24 @@
     "development_status": "Alpha",
     "application": True,
     "installable": True,
-    "depends": ["sale_stock", "sale_margin", "point_of_sale", "pos_sale", "account"],
-    "external_dependencies": {"python": ["xlsxwriter", "num2words", "cn2an"]},
+    "depends": [
+        "sale_stock",
+        "sale_margin",
+        "point_of_sale",
+        "pos_sale",
+        "account",
+        "queue_job",
+    ],
+    "external_dependencies": {
+        "python": ["xlsxwriter", "num2words", "cn2an", "requests"]
+    },
     "data": [
         "security/wholesale_retail_groups.xml",
         "security/ir.model.access.csv",
         "security/wholesale_retail_security.xml",
         "data/ir_cron_data.xml",
+        "data/ir_cron_channel_sync_data.xml",
+        "data/queue_job_data.xml",
         "data/mail_template_data.xml",
         "data/wholesale_return_reason_data.xml",
         "reports/wholesale_monthly_report_reports.xml",
@@ -41,6 +52,7 @@
         "views/account_move_views.xml",
         "views/wholesale_credit_approval_views.xml",
         "views/wholesale_retail_menus.xml",
+        "views/wholesale_channel_sync_views.xml",
         "wizards/account_payment_register_views.xml",
         "reports/wholesale_customer_statement.xml",
         "wizards/wholesale_statement_wizard_views.xml",

@@ -1,1 +1,2 @@
 from . import report_xlsx
+from . import channel_sync

@@ -32,3 +32,4 @@ from . import pos_config_credit
 from . import pos_order_credit
 from . import res_currency
 from . import account_move_line
+from . import wholesale_channel_sync

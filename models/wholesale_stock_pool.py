@@ -426,6 +426,12 @@ class WholesaleStockPool(models.Model):
         changes = self.env.cr.precommit.data.pop(AVAILABILITY_KEY, None)
         if not changes or not (changes["pairs"] or changes["reload"]):
             return
+        # web shops and marketplaces: mark the products changed and make sure
+        # a push job exists (an error here fails the commit, to be retried:
+        # a change never lost)
+        self.env["wholesale.sales.channel"]._wholesale_changed(
+            changes["pairs"], changes["reload"]
+        )
         try:
             # A display refresh must never break the stock operation that
             # commits: on an unexpected error, log it (the POS reloads its

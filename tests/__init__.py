@@ -22,3 +22,4 @@ from . import test_dashboard
 from . import test_translations
 from . import test_translations_ui
 from . import test_monthly_report_languages
+from . import test_channel_sync
