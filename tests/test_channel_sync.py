@@ -19,6 +19,7 @@ from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..models.wholesale_channel_sync import SIGNATURE_HEADER, sign
+from .common import ONLINE, WholesalePoolCommon
 
 
 class RecordingChannel:
@@ -770,3 +771,134 @@ class TestChannelPushesOut(ChannelSyncCase):
         self.env["wholesale.sales.channel"]._cron_purge_logs()
         self.assertFalse(old.exists())
         self.assertTrue(new.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestChannelSyncEverydayFlows(WholesalePoolCommon):
+    """The pushes follow what real users do in the shop: a cashier with only
+    the POS User rights, in both stock modes, online and offline; a
+    salesperson without inventory rights; another company's stock."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = RecordingChannel("wr-flow-secret")
+        cls.addClassCleanup(cls.server.stop)
+        cls.cashier = new_test_user(
+            cls.env,
+            login="wr_sync_flow_cashier",
+            groups="base.group_user,point_of_sale.group_pos_user",
+            company_id=cls.company.id,
+        )
+        cls.salesman = new_test_user(
+            cls.env,
+            login="wr_sync_flow_sales",
+            groups="sales_team.group_sale_salesman",
+            company_id=cls.company.id,
+        )
+        cls.channel = cls.env["wholesale.sales.channel"].create(
+            {
+                "name": "WR Flow Web Shop",
+                "kind": "web",
+                "company_id": cls.company.id,
+                "warehouse_id": cls.warehouse.id,
+                "sync_endpoint": cls.server.url,
+                "sync_secret": "wr-flow-secret",
+                "sync_interval": 60,
+            }
+        )
+        cls.other_company = cls.env["res.company"].create({"name": "WR Flow Other"})
+        cls.other_channel = cls.env["wholesale.sales.channel"].create(
+            {
+                "name": "WR Flow Other Shop",
+                "kind": "web",
+                "company_id": cls.other_company.id,
+                "sync_endpoint": cls.server.url,
+                "sync_secret": "wr-flow-secret",
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.config = self.basic_config
+        self.pos_session = None
+        self.product = self.create_product(
+            "WR Flow Sync Kettle %s" % self.id().rsplit(".", 1)[-1],
+            self.categ_basic,
+            30.0,
+            20.0,
+        )
+        self.product.default_code = "WRF-%s" % self.product.id
+        self.adjust_inventory([self.product], [10])
+        self.env.cr.precommit.run()
+        self.push()
+
+    def push(self):
+        self.server.pushes.clear()
+        self.channel.sync_last_push = False
+        with trap_jobs() as trap:
+            self.channel._wholesale_ensure_push()
+            trap.perform_enqueued_jobs()
+        self.env.invalidate_all()
+
+    def sync_as_cashier(self, qty, online):
+        data = self.create_ui_order_data([(self.product, qty)])
+        orders = self.env["pos.order"].with_user(self.cashier)
+        if online:
+            orders = orders.with_context(**{ONLINE: data["uuid"]})
+        orders.sync_from_ui([data])
+        return self.env["pos.order"].search([("uuid", "=", data["uuid"])])
+
+    def assert_pushed(self, trap, qty):
+        """The cashier's or salesperson's commit marked the product and made
+        one push job (trapped while they worked); it sends the new sellable
+        quantity."""
+        self.env.cr.precommit.run()
+        pending = {pid for pid, _seq in self.channel._wholesale_pending()}
+        self.assertIn(self.product.id, pending)
+        trap.assert_jobs_count(1, only=self.channel._wholesale_push)
+        self.server.pushes.clear()
+        self.channel.sync_last_push = False
+        trap.perform_enqueued_jobs()
+        self.assertEqual(
+            self.server.items()[self.product.default_code]["quantity"], qty
+        )
+        self.assertFalse(self.other_channel._wholesale_pending())
+
+    def test_cashier_sale_in_both_stock_modes(self):
+        for mode, sold, left in (("real", 3, 7), ("closing", 2, 5)):
+            with self.subTest(mode):
+                self.company.point_of_sale_update_stock_quantities = mode
+                if self.pos_session:
+                    self.pos_session.action_pos_session_closing_control()
+                self.open_new_session()
+                with trap_jobs() as trap:
+                    order = self.sync_as_cashier(sold, online=True)
+                    self.assertEqual(order.state, "paid")
+                    self.assert_pushed(trap, left)
+
+    def test_offline_sale_beyond_the_stock_is_kept_and_pushed(self):
+        self.open_new_session()
+        with trap_jobs() as trap:
+            order = self.sync_as_cashier(12, online=False)
+            self.assertEqual(order.state, "paid")
+            self.assert_pushed(trap, 0)
+
+    def test_salesperson_without_inventory_rights(self):
+        customer = self.env["res.partner"].create({"name": "WR Flow Buyer"})
+        trap = self.enterContext(trap_jobs())
+        order = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "warehouse_id": self.warehouse.id,
+                    "order_line": [
+                        (0, 0, {"product_id": self.product.id, "product_uom_qty": 4})
+                    ],
+                }
+            )
+        )
+        order.action_confirm()
+        self.assert_pushed(trap, 6)
