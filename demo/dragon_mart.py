@@ -688,6 +688,7 @@ def load(
         loader.initial_inventory()
         loader.run_history(days, wholesale_per_day, pos_per_day)
         loader.channel_rules()
+        loader.online_channels()
         loader.credit_terms()
     finally:
         freezer.stop()
@@ -1063,6 +1064,34 @@ class _Loader:
         )
         self.commit()
         self.progress.say("channel rule: below 20 pieces the counter hides a product")
+
+    def online_channels(self):
+        """The shop's marketplace and web shop: they read their quantities
+        from the feed (Configuration > Web Shops and Marketplaces shows the
+        address and the token) and send their orders signed."""
+        Channel = self.env["wholesale.sales.channel"]
+        Channel.create(
+            {
+                "name": "Noon Marketplace",
+                "kind": "marketplace",
+                "company_id": self.company.id,
+                "warehouse_id": self.warehouse.id,
+                "buffer_qty": 5,
+                "sync_interval": 600,
+                "sync_batch_size": 500,
+            }
+        )
+        Channel.create(
+            {
+                "name": "dragonmart-electronics.ae Web Shop",
+                "kind": "web",
+                "company_id": self.company.id,
+                "warehouse_id": self.warehouse.id,
+                "sync_interval": 60,
+            }
+        )
+        self.commit()
+        self.progress.say("channels: a marketplace and a web shop reading the feed")
 
     # ------------------------------------------------------------- stock
     def initial_inventory(self):

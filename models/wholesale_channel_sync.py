@@ -127,6 +127,16 @@ class WholesaleSalesChannel(models.Model):
         help="Prices the channel's orders when they carry no price. Empty: the "
         "customer's.",
     )
+    sync_categ_ids = fields.Many2many(
+        "product.category",
+        "wholesale_sales_channel_sync_categ_rel",
+        "channel_id",
+        "categ_id",
+        string="Listed Categories",
+        help="The channel lists the products of these categories and their "
+        "subcategories (quantities pushed, feed). Empty: every storable, "
+        "saleable product with an internal reference or a barcode.",
+    )
     sync_last_push = fields.Datetime(string="Last Push", readonly=True, copy=False)
     sync_pending_count = fields.Integer(
         string="Pending", compute="_compute_sync_pending_count"
@@ -134,6 +144,23 @@ class WholesaleSalesChannel(models.Model):
     job_channel_name = fields.Char(
         string="Job Channel", compute="_compute_job_channel_name"
     )
+    order_url = fields.Char(
+        string="Order Address",
+        compute="_compute_urls",
+        help="Where the channel sends its orders (POST, signed).",
+    )
+    feed_url = fields.Char(
+        string="Feed Address",
+        compute="_compute_urls",
+        help="Where the channel reads its quantities (GET, with the feed token).",
+    )
+
+    def _compute_urls(self):
+        for channel in self:
+            base = channel.get_base_url()
+            prefix = f"{base}/wholesale_retail/channel/{channel.id}"
+            channel.order_url = f"{prefix}/order" if channel.id else False
+            channel.feed_url = f"{prefix}/feed" if channel.id else False
 
     _sync_interval_positive = models.Constraint(
         "CHECK(sync_interval >= 0 AND sync_batch_size > 0 AND sync_max_tries > 0 "
@@ -208,6 +235,15 @@ class WholesaleSalesChannel(models.Model):
             synced._wholesale_mark_all()
         return channels
 
+    def write(self, vals):
+        result = super().write(vals)
+        relisted = {"sync_categ_ids", "sync_endpoint", "active", "warehouse_id"}
+        if relisted & set(vals):
+            synced = self._wholesale_synced()
+            synced._wholesale_mark_all()
+            synced._wholesale_ensure_push()
+        return result
+
     def _wholesale_ensure_job_channels(self):
         """The queue_job channel of each web shop and marketplace, under
         ``root.wholesale_sync``: the jobrunner queues each channel's pushes
@@ -275,7 +311,8 @@ class WholesaleSalesChannel(models.Model):
 
     def _wholesale_product_domain_sql(self):
         """The products a channel lists: storable, saleable, active, of its
-        company or shared, with an internal reference or a barcode."""
+        company or shared, with an internal reference or a barcode, in its
+        listed categories (if any). Parameters: ``company``, ``channel``."""
         return """
               FROM product_product pp
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -283,6 +320,16 @@ class WholesaleSalesChannel(models.Model):
                AND (pt.company_id IS NULL OR pt.company_id = %(company)s)
                AND (COALESCE(pp.default_code, '') != ''
                     OR COALESCE(pp.barcode, '') != '')
+               AND (NOT EXISTS (
+                        SELECT 1 FROM wholesale_sales_channel_sync_categ_rel r
+                         WHERE r.channel_id = %(channel)s)
+                    OR EXISTS (
+                        SELECT 1
+                          FROM wholesale_sales_channel_sync_categ_rel r
+                          JOIN product_category listed ON listed.id = r.categ_id
+                          JOIN product_category own ON own.id = pt.categ_id
+                         WHERE r.channel_id = %(channel)s
+                           AND own.parent_path LIKE listed.parent_path || '%%'))
         """
 
     def _wholesale_mark(self, product_ids):
@@ -292,6 +339,7 @@ class WholesaleSalesChannel(models.Model):
             return
         self.env["product.product"].flush_model()
         self.env["product.template"].flush_model()
+        self.flush_model(["sync_categ_ids"])
         self.env.cr.execute(
             """
             INSERT INTO wholesale_channel_change (channel_id, product_id, seq)
@@ -315,6 +363,7 @@ class WholesaleSalesChannel(models.Model):
         """Mark every product the channel lists changed (a full sync)."""
         self.env["product.product"].flush_model()
         self.env["product.template"].flush_model()
+        self.flush_model(["sync_categ_ids"])
         for channel in self:
             self.env.cr.execute(
                 """
@@ -392,7 +441,13 @@ class WholesaleSalesChannel(models.Model):
         self.ensure_one()
         self.env["product.product"].flush_model()
         self.env["product.template"].flush_model()
-        params = {"company": self.company_id.id, "offset": offset, "limit": limit}
+        self.flush_model(["sync_categ_ids"])
+        params = {
+            "company": self.company_id.id,
+            "channel": self.id,
+            "offset": offset,
+            "limit": limit,
+        }
         self.env.cr.execute(
             "SELECT COUNT(*)" + self._wholesale_product_domain_sql(), params
         )
@@ -557,7 +612,9 @@ class WholesaleSalesChannel(models.Model):
         headers = {
             "Content-Type": "application/json",
             SIGNATURE_HEADER: sign(secret, body),
-            "Idempotency-Key": idempotency_key or payload_hash(body),
+            # the same body sent again by a retry of the job carries the same
+            # key; a newer body (fresher quantities) another one
+            "Idempotency-Key": f"{idempotency_key}:{payload_hash(body)[:16]}",
         }
         try:
             response = requests.post(

@@ -22,6 +22,16 @@ from ..models.wholesale_channel_sync import SIGNATURE_HEADER, sign
 from .common import ONLINE, WholesalePoolCommon
 
 
+def perform_own(trap, channel):
+    """Run the trapped jobs of ``channel`` only: the database's other channels
+    (a merchant's, with their own endpoints) are not the test's."""
+    own = [job for job in trap.enqueued_jobs if job.recordset.ids == channel.ids]
+    trap.enqueued_jobs = [job for job in trap.enqueued_jobs if job not in own]
+    for job in own:
+        job.perform()
+    return own
+
+
 class RecordingChannel:
     """A marketplace on localhost: records every push, checks its signature,
     fails on demand and may refuse compare-and-set items."""
@@ -109,6 +119,9 @@ class ChannelSyncCase(HttpCase):
             company_id=cls.company.id,
             company_ids=[cls.company.id],
         )
+        # the channel lists this category only: the database's other products
+        # (a demo's, a merchant's) are not the test's
+        cls.category = env["product.category"].create({"name": "WR Sync Goods"})
         Product = env["product.product"].with_company(cls.company)
         cls.kettle = Product.create(
             {
@@ -117,6 +130,7 @@ class ChannelSyncCase(HttpCase):
                 "barcode": "0999002000011",
                 "is_storable": True,
                 "list_price": 20.0,
+                "categ_id": cls.category.id,
                 "company_id": cls.company.id,
             }
         )
@@ -129,6 +143,7 @@ class ChannelSyncCase(HttpCase):
                 "default_code": "WRS-FAN",
                 "is_storable": True,
                 "list_price": 50.0,
+                "categ_id": cls.category.id,
                 "company_id": cls.company.id,
             }
         )
@@ -139,6 +154,7 @@ class ChannelSyncCase(HttpCase):
                 "is_storable": True,
                 "list_price": 4.0,
                 "uom_id": env.ref("uom.product_uom_kgm").id,
+                "categ_id": cls.category.id,
                 "company_id": cls.company.id,
             }
         )
@@ -164,6 +180,7 @@ class ChannelSyncCase(HttpCase):
                     "feed_token": "wr-test-feed-token",
                     "sync_interval": 600,
                     "sync_max_tries": 3,
+                    "sync_categ_ids": [(6, 0, cls.category.ids)],
                 }
             )
         )
@@ -227,7 +244,7 @@ class ChannelSyncCase(HttpCase):
         self.channel.sync_last_push = False
         with trap_jobs() as trap:
             self.channel._wholesale_ensure_push()
-            trap.perform_enqueued_jobs()
+            perform_own(trap, self.channel)
         self.env.invalidate_all()
 
 
@@ -548,7 +565,7 @@ class TestChannelPushesOut(ChannelSyncCase):
             trap.assert_jobs_count(1, only=self.channel._wholesale_push)
             self.assertEqual(self.pending(), {self.kettle.id, self.fan.id})
             self.channel.sync_last_push = False
-            trap.perform_enqueued_jobs()
+            perform_own(trap, self.channel)
         self.assertEqual(len(self.server.pushes), 2)
         push = self.server.pushes[-1]
         self.assertTrue(push["signed"])
@@ -602,12 +619,12 @@ class TestChannelPushesOut(ChannelSyncCase):
         self.channel._wholesale_mark_all()
         with trap_jobs() as trap:
             self.channel._wholesale_ensure_push()
-            trap.perform_enqueued_jobs()  # the first batch, then one more job
+            perform_own(trap, self.channel)  # the first batch, then one more job
             self.assertEqual(len(self.server.pushes), 1)
             self.assertEqual(len(self.server.items()), 2)
             # the one more job, for the rest (the first was performed)
             trap.assert_jobs_count(1, only=self.channel._wholesale_push)
-            trap.perform_enqueued_jobs()
+            perform_own(trap, self.channel)
         self.assertEqual(len(self.server.pushes), 2)
         self.assertEqual(len(self.server.items()), 1)
         self.assertFalse(self.pending())
@@ -714,8 +731,8 @@ class TestChannelPushesOut(ChannelSyncCase):
                 properties={"identity_key": f"wholesale_sync_full:{self.channel.id}"},
             )
             self.channel.sync_last_push = False
-            trap.perform_enqueued_jobs()  # marks every product, adds the push
-            trap.perform_enqueued_jobs()
+            perform_own(trap, self.channel)  # marks every product, adds the push
+            perform_own(trap, self.channel)
         self.assertEqual(
             set(self.server.items()), {"WRS-KETTLE", "WRS-FAN", "WRS-RICE"}
         )
@@ -796,9 +813,11 @@ class TestChannelSyncEverydayFlows(WholesalePoolCommon):
             groups="sales_team.group_sale_salesman",
             company_id=cls.company.id,
         )
+        cls.category = cls.env["product.category"].create({"name": "WR Flow Sync"})
         cls.channel = cls.env["wholesale.sales.channel"].create(
             {
                 "name": "WR Flow Web Shop",
+                "sync_categ_ids": [(6, 0, cls.category.ids)],
                 "kind": "web",
                 "company_id": cls.company.id,
                 "warehouse_id": cls.warehouse.id,
@@ -828,7 +847,9 @@ class TestChannelSyncEverydayFlows(WholesalePoolCommon):
             30.0,
             20.0,
         )
-        self.product.default_code = "WRF-%s" % self.product.id
+        self.product.write(
+            {"default_code": "WRF-%s" % self.product.id, "categ_id": self.category.id}
+        )
         self.adjust_inventory([self.product], [10])
         self.env.cr.precommit.run()
         self.push()
@@ -838,7 +859,7 @@ class TestChannelSyncEverydayFlows(WholesalePoolCommon):
         self.channel.sync_last_push = False
         with trap_jobs() as trap:
             self.channel._wholesale_ensure_push()
-            trap.perform_enqueued_jobs()
+            perform_own(trap, self.channel)
         self.env.invalidate_all()
 
     def sync_as_cashier(self, qty, online):
@@ -859,11 +880,14 @@ class TestChannelSyncEverydayFlows(WholesalePoolCommon):
         trap.assert_jobs_count(1, only=self.channel._wholesale_push)
         self.server.pushes.clear()
         self.channel.sync_last_push = False
-        trap.perform_enqueued_jobs()
+        perform_own(trap, self.channel)
         self.assertEqual(
             self.server.items()[self.product.default_code]["quantity"], qty
         )
-        self.assertFalse(self.other_channel._wholesale_pending())
+        self.assertNotIn(
+            self.product.id,
+            {pid for pid, _seq in self.other_channel._wholesale_pending()},
+        )
 
     def test_cashier_sale_in_both_stock_modes(self):
         for mode, sold, left in (("real", 3, 7), ("closing", 2, 5)):
