@@ -58,6 +58,7 @@
         "wizards/wholesale_statement_wizard_views.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "point_of_sale._assets_pos": ["wholesale_retail/static/src/pos/**/*"],
         "web.assets_tests": ["wholesale_retail/static/tests/tours/**/*"],
