@@ -5,6 +5,7 @@ import json
 import logging
 from collections import defaultdict
 
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.urls import url_encode
 
 from odoo import http
@@ -143,7 +144,12 @@ class ChannelSyncController(http.Controller):
                 "too_large",
                 request.env._("The body is over %(max)s bytes.", max=MAX_BODY),
             )
-        body = httprequest.get_data(cache=True)
+        # a body sent without its length (chunked) is read up to the limit only
+        httprequest.max_content_length = MAX_BODY
+        try:
+            body = httprequest.get_data(cache=True)
+        except RequestEntityTooLarge:
+            body = b"x" * (MAX_BODY + 1)
         if len(body) > MAX_BODY:
             raise ChannelError(
                 413,

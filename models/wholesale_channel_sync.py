@@ -754,12 +754,17 @@ class WholesaleSalesChannel(models.Model):
         secret = self.sudo().sync_secret  # the secret never leaves this check
         if not secret or not signature:
             return False
-        return hmac.compare_digest(sign(secret, body), signature.strip())
+        # bytes: compare_digest refuses a str with non-ASCII characters
+        return hmac.compare_digest(
+            sign(secret, body).encode(), signature.strip().encode()
+        )
 
     def _wholesale_check_feed_token(self, token):
         self.ensure_one()
         expected = self.sudo().feed_token  # the token never leaves this check
-        return bool(expected and token) and hmac.compare_digest(expected, token)
+        return bool(expected and token) and hmac.compare_digest(
+            expected.encode(), token.encode()
+        )
 
     @api.model
     def _cron_purge_logs(self):
