@@ -447,6 +447,26 @@ class TestChannelOrdersIn(ChannelSyncCase):
             ),
         )
 
+    def test_crafted_signature_and_token_are_refused(self):
+        body = json.dumps(self.order_payload(reference="SOUQ-X")).encode()
+        url = f"/wholesale_retail/channel/{self.channel.id}/order"
+        for signature in ("sha256=\u00e9\u00e9", "sha256=" + "0" * 64, ""):
+            response = self.url_open(
+                url,
+                data=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "Idempotency-Key": "crafted",
+                    SIGNATURE_HEADER: signature.encode("utf-8").decode("latin-1"),
+                },
+            )
+            self.assertEqual(response.status_code, 401, signature)
+        feed = f"/wholesale_retail/channel/{self.channel.id}/feed"
+        crafted = "Bearer \u00e9t\u00e9".encode().decode("latin-1")
+        response = self.url_open(feed, headers={"Authorization": crafted})
+        self.assertEqual(response.status_code, 401)
+        self.assertFalse(self.channel_orders())
+
     def test_channel_buffer_and_rules_bound_what_it_may_sell(self):
         self.channel.buffer_qty = 2
         status, answer = self.post(
