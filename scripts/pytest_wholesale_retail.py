@@ -11,9 +11,16 @@ repository's pytest.ini, this plugin, when pytest-odoo runs (an
 * names every file of the clone ``odoo.addons.wholesale_retail.<its path>``,
   so that pytest imports the very module Odoo loads, whatever the folder;
 * when no addons path is given (no ``--odoo-addons-path``, no configuration
-  file), gives Odoo its own addons and the clone's ``.state/addons``, which
-  holds the link ``wholesale_retail`` -> the clone (made if missing by
-  ``scripts/wr.py``'s own helper);
+  file), gives Odoo its own addons, the OCA addons that ``scripts/wr.py``
+  installed into ``.state/oca`` (queue_job, when there) and the clone's
+  ``.state/addons``, which holds the link ``wholesale_retail`` -> the clone
+  (made if missing by ``scripts/wr.py``'s own helper);
+* keeps queue_job's job runner from starting in the test process
+  (``ODOO_QUEUE_JOB_CHANNELS=root:0``): importing queue_job patches Odoo's
+  server so that the HTTP server of ``--odoo-http`` would start it, and it
+  would run the database's pending jobs (a demo database's pushes to its
+  marketplaces) beside the tests; the tests trap their jobs (``trap_jobs``)
+  and run them themselves;
 * puts the wkhtmltopdf with patched Qt that ``scripts/wr.py`` fetched into
   ``.state/wkhtmltox`` first on the PATH, as ``wr.py`` runs Odoo (Debian's
   build draws Arabic lines over themselves: a PDF test says so).
@@ -29,7 +36,12 @@ import _pytest.pathlib
 import pytest
 
 # the setup's own constants and helpers (scripts/ is on pytest's path)
-from wr import MODULE, addons_link, patched_wkhtmltopdf_dir
+from wr import (
+    MODULE,
+    oca_addons_dir,
+    odoo_addons_paths,
+    patched_wkhtmltopdf_dir,
+)
 from wr import REPO as ADDON_ROOT
 
 
@@ -88,11 +100,27 @@ def _name_files_as_odoo_does(odoo_root):
     _pytest.pathlib.resolve_pkg_root_and_module_name = resolve_pkg_root_and_module_name
 
 
+#: queue_job's channels in the tests: a root capacity of 0 starts no job runner
+NO_JOB_RUNNER = "root:0"
+
+
+def default_addons_path(odoo_root, state=None):
+    """The addons path without ``--odoo-addons-path``, as ``scripts/wr.py``
+    builds it: Odoo's addons, ``.state/oca/odoo/addons`` when ``wr.py`` has
+    installed queue_job there (an Odoo installed by pip may have its own), the
+    folder of the link to the clone."""
+    oca = oca_addons_dir(state)
+    return odoo_addons_paths(
+        odoo_root, oca if (oca / "queue_job").is_dir() else None, state
+    )
+
+
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_cmdline_main(config):
     # before pytest-odoo's own wrapper, which reads the addons path and then
     # wraps the module naming patched here
     if _uses_odoo(config):
+        os.environ["ODOO_QUEUE_JOB_CHANNELS"] = NO_JOB_RUNNER
         odoo_root = _odoo_root()
         _name_files_as_odoo_does(odoo_root)
         if not (
@@ -101,10 +129,7 @@ def pytest_cmdline_main(config):
             or os.environ.get("ODOO_RC")
             or os.environ.get("OPENERP_SERVER")
         ):
-            paths = [str(addons_link().parent)]
-            if (odoo_root / "addons").is_dir():
-                paths.insert(0, str(odoo_root / "addons"))
-            config.option.odoo_addons_path = ",".join(paths)
+            config.option.odoo_addons_path = ",".join(default_addons_path(odoo_root))
     yield
 
 

@@ -7,6 +7,9 @@
 Each command finds or sets up what it needs, and is idempotent:
 
 * Python packages from requirements.txt (skipped when already installed);
+* OCA's queue_job: the pinned wheel from PyPI into .state/oca (``pip install
+  --no-deps --target``), on every addons path; an Odoo installed by pip keeps
+  the queue_job it imports;
 * Odoo 19: an importable ``odoo``; else ``ODOO_SRC=/path/to/odoo-19.0``; else the
   official 19.0 source downloaded into .state/ when the network allows;
 * PostgreSQL: the PG* environment or a local server that answers; else a private
@@ -194,6 +197,19 @@ except ImportError:
     print(json.dumps(out)); sys.exit(0)
 out["major"] = release.version_info[0]
 out["root"] = str(Path(list(odoo.__path__)[0]).resolve().parent)
+# an Odoo installed by pip (a real ``odoo`` distribution) may have OCA's
+# addons installed by pip beside it: queue_job then imports as is
+try:
+    out["odoo_dist"] = md.version("odoo")
+except md.PackageNotFoundError:
+    out["odoo_dist"] = None
+try:
+    import importlib.util
+    spec = importlib.util.find_spec("odoo.addons.queue_job")
+    if spec and spec.submodule_search_locations:
+        out["queue_job"] = str(list(spec.submodule_search_locations)[0])
+except (ImportError, ValueError):
+    pass
 try:
     import odoo.cli, odoo.cli.server, odoo.http  # what odoo-bin imports to serve
 except ImportError as exc:
@@ -340,6 +356,112 @@ def addons_link(state=None, root=REPO, module=MODULE):
     return link
 
 
+# --------------------------------------------------------------------------
+# OCA addons: queue_job
+# --------------------------------------------------------------------------
+#: OCA's queue_job for Odoo 19 (LGPL-3), the addon's job queue, as the OCA
+#: publishes it on PyPI: the manifest's version 19.0.2.4.0 and a 5th number for
+#: the wheel's build
+QUEUE_JOB_WHEEL = "odoo-addon-queue_job==19.0.2.4.0.1"
+
+
+def oca_addons_dir(state=None):
+    """``<state>/oca/odoo/addons``: the addons folder of the OCA wheels that
+    pip installs with ``--target <state>/oca`` (their ``odoo/addons/<name>``
+    layout); put on Odoo's addons path here and by the pytest plugin."""
+    return Path(state or STATE) / "oca" / "odoo" / "addons"
+
+
+def wheel_addon_version(spec=QUEUE_JOB_WHEEL):
+    """The manifest version that the wheel ``spec`` pins: its first five
+    numbers (``19.0.2.4.0`` for ``...==19.0.2.4.0.1``)."""
+    return ".".join(spec.split("==")[1].strip().split(".")[:5])
+
+
+def addon_version(folder):
+    """The version in ``folder``'s __manifest__.py; None without a readable one."""
+    try:
+        manifest = ast.literal_eval((Path(folder) / "__manifest__.py").read_text())
+        return manifest["version"]
+    except (OSError, SyntaxError, ValueError, KeyError, TypeError):
+        return None
+
+
+def queue_job_pip_cmd(target, python=sys.executable, spec=QUEUE_JOB_WHEEL):
+    """pip for the queue_job wheel into ``target``: ``--no-deps``, as the
+    wheel requires an ``odoo`` distribution, which a source tree is not (its
+    own needs, requests and openupgradelib, are in requirements.txt)."""
+    return [
+        python,
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--disable-pip-version-check",
+        "--no-deps",
+        "--target",
+        str(target),
+        spec,
+    ]
+
+
+def ensure_queue_job(probe, state=None, run_cmd=None):
+    """OCA's queue_job for the addon: the addons folder to put on Odoo's
+    addons path, or None when the Odoo installed by pip already imports it.
+
+    Otherwise the pinned wheel goes into ``<state>/oca`` once (again when
+    another version is there); a failure raises SetupError with the line to
+    run by hand.
+    """
+    if probe.get("odoo_dist") and probe.get("queue_job"):
+        say(f"queue_job from the installed Odoo ({probe['queue_job']})")
+        return None
+    run_cmd = run_cmd or run
+    addons = oca_addons_dir(state)
+    wanted = wheel_addon_version()
+    if addon_version(addons / "queue_job") == wanted:
+        return addons
+    oca = addons.parent.parent
+    oca.parent.mkdir(parents=True, exist_ok=True)
+    say(f"installing OCA's queue_job ({QUEUE_JOB_WHEEL}, PyPI) into {oca}")
+    # into a folder of its own, then moved in place: never half a queue_job
+    new = Path(tempfile.mkdtemp(prefix="oca-new-", dir=oca.parent))
+    try:
+        proc = run_cmd(queue_job_pip_cmd(new))
+        got = addon_version(new / "odoo" / "addons" / "queue_job")
+        if proc.returncode or got != wanted:
+            hand = (
+                f"{sys.executable} -m pip install --no-deps --upgrade --target "
+                f"{oca} {QUEUE_JOB_WHEEL}"
+            )
+            raise SetupError(
+                f"pip could not install {QUEUE_JOB_WHEEL} (OCA's queue_job, which "
+                f"{MODULE} depends on) into {oca}"
+                + (f"; it installed version {got}" if got else "")
+                + f". Run `{hand}` by hand (it needs PyPI), then this command again."
+            )
+        if addon_version(addons / "queue_job") != wanted:  # no other run did it
+            old = oca.with_name(new.name.replace("-new-", "-old-"))
+            if oca.exists():
+                oca.rename(old)
+            new.rename(oca)
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(new, ignore_errors=True)
+    return addons
+
+
+def odoo_addons_paths(root, oca_addons=None, state=None):
+    """The addons path: Odoo's own addons (a source tree's ``addons/``), the
+    OCA addons (``oca_addons``, when given) and the folder of the link
+    ``wholesale_retail`` -> the clone (also used by the pytest plugin)."""
+    paths = [str(Path(root) / "addons")] if (Path(root) / "addons").is_dir() else []
+    if oca_addons:
+        paths.append(str(oca_addons))
+    paths.append(str(addons_link(state).parent))
+    return paths
+
+
 def find_odoo():
     """Return (odoo command prefix, addons path list, environment)."""
     probe, env = probe_odoo()
@@ -367,9 +489,7 @@ def find_odoo():
         if odoo_bin.exists()
         else [sys.executable, "-m", "odoo"]
     )
-    addons = [str(addons_link().parent)]
-    if (root / "addons").is_dir():
-        addons.insert(0, str(root / "addons"))
+    addons = odoo_addons_paths(root, ensure_queue_job(probe))
     say(f"Odoo 19 from {source} ({root})")
     return cmd, addons, env
 
@@ -1150,6 +1270,19 @@ def cmd_demo(args):
         if rc:
             raise SetupError(f"install failed; see {logs}/demo-install.log")
         say("loading the Dragon Mart Electronics demo shop")
+    elif module_state(env, db)[1] not in (None, manifest_version()):
+        # a demo database from an older version: updated (and given the new
+        # dependencies, queue_job) before it is served
+        say(f"updating {MODULE} on '{db}' to {manifest_version()}")
+        log = STATE / "logs" / "demo-update.log"
+        rc, _secs = odoo_run(
+            base,
+            env,
+            ["-d", db, "-u", MODULE, "--stop-after-init", "--log-level=warn"],
+            log,
+        )
+        if rc:
+            raise SetupError(f"the update failed; see {log}")
     if build or lang:
         if lang:
             say(f"installing the language {lang} and setting it on the shop")
@@ -1164,19 +1297,35 @@ def cmd_demo(args):
             raise SetupError("the demo loader failed")
         say(f"demo ready in {time.time() - started:.0f}s")
     say(f"serving http://localhost:{args.port} (login admin / password admin)")
-    os.execvpe(
-        base[0],
-        [
-            *base,
-            "-d",
-            db,
-            f"--http-port={args.port}",
-            "--http-interface=127.0.0.1",
-            "--db-filter",
-            f"^{db}$",
-        ],
-        env,
-    )
+    argv, serve_env = demo_server(base, env, db, args.port)
+    os.execvpe(argv[0], argv, serve_env)
+
+
+# Odoo 19's default server-wide modules (DEFAULT_SERVER_WIDE_MODULES in
+# odoo/tools/config.py: base, rpc for /xmlrpc and /jsonrpc, web) and queue_job,
+# whose job runner starts only in a server that loads it server-wide
+DEMO_SERVER_WIDE_MODULES = "base,rpc,web,queue_job"
+# the job runner's channels in the demo, unless ODOO_QUEUE_JOB_CHANNELS is set
+DEMO_QUEUE_JOB_CHANNELS = "root:2,root.wholesale_sync:2"
+
+
+def demo_server(base, env, db, port):
+    """(argv, environment) of the Odoo that serves the demo: ``db`` alone on
+    127.0.0.1:``port``, queue_job loaded server-wide so that its job runner
+    runs, with the demo's channels unless the environment names its own."""
+    argv = [
+        *base,
+        "-d",
+        db,
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        "--db-filter",
+        f"^{db}$",
+        f"--load={DEMO_SERVER_WIDE_MODULES}",
+    ]
+    serve_env = dict(env)
+    serve_env.setdefault("ODOO_QUEUE_JOB_CHANNELS", DEMO_QUEUE_JOB_CHANNELS)
+    return argv, serve_env
 
 
 def export_pot(cmd, opts, env, db, pot):
@@ -1199,17 +1348,31 @@ def export_pot(cmd, opts, env, db, pot):
     ).returncode
     if rc:
         return rc
-    # Odoo's exporter follows the link .state/addons/wholesale_retail back into
-    # the repository: drop the references it found through that loop.
-    lines = pot.read_text().splitlines(keepends=True)
-    pot.write_text(
-        "".join(
+    pot.write_text(drop_state_references(pot.read_text()))
+    return 0
+
+
+def drop_state_references(text):
+    """A .pot without what Odoo's exporter found under ``.state/``.
+
+    The exporter walks the module's folder, links followed: through the link
+    .state/addons/wholesale_retail back into the repository (references to
+    drop), and into .state/oca (queue_job's own strings, whose entries go
+    whole).
+    """
+    entries = []
+    for entry in re.split(r"\n\n(?=\S)", text):
+        lines = entry.split("\n")
+        refs = [line for line in lines if line.startswith("#: ")]
+        kept = [
             line
             for line in lines
             if not (line.startswith("#: ") and "/.state/" in line)
-        )
-    )
-    return 0
+        ]
+        if refs and not any(line.startswith("#: ") for line in kept):
+            continue  # only found under .state/
+        entries.append("\n".join(kept).rstrip("\n"))
+    return "\n\n".join(entries) + "\n"
 
 
 def pot_msgids(path):

@@ -5,6 +5,7 @@ loaded by the repository's pytest.ini for pytest-odoo)."""
 import importlib.util
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import _pytest.pathlib
 import pytest
@@ -19,6 +20,7 @@ spec = importlib.util.spec_from_file_location(
 )
 plugin = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(plugin)
+wr = sys.modules["wr"]  # the setup module the plugin imports its helpers from
 
 
 def clone(tmp_path, folder):
@@ -59,10 +61,10 @@ def test_the_link_through_the_addons_path_names_the_same_module(tmp_path):
     """Odoo finds the clone through ``.state/addons/wholesale_retail``; a file
     reached through that link has the same name as through the clone."""
     root = clone(tmp_path, "wholesale-retail")
-    link = plugin.addons_link(state=tmp_path / "state", root=root)
+    link = wr.addons_link(state=tmp_path / "state", root=root)
     assert link.name == "wholesale_retail"
     assert link.resolve() == root.resolve()
-    assert plugin.addons_link(state=tmp_path / "state", root=root) == link
+    assert wr.addons_link(state=tmp_path / "state", root=root) == link
     assert plugin.module_name_of(link / "tests" / "test_unit_ladder.py", root=root) == (
         "odoo.addons.wholesale_retail.tests.test_unit_ladder"
     )
@@ -98,3 +100,69 @@ def test_no_conftest_in_the_clone():
         if ".state" not in path.parts and ".git" not in path.parts
     ]
     assert found == []
+
+
+def test_default_addons_path_has_queue_job_once_wr_installed_it(tmp_path):
+    """Without --odoo-addons-path the plugin builds wr.py's addons path:
+    Odoo's addons, .state/oca/odoo/addons once queue_job is there, the link's
+    folder."""
+    odoo_root = tmp_path / "odoo-19.0"
+    (odoo_root / "addons").mkdir(parents=True)
+    state = tmp_path / "state"
+    assert plugin.default_addons_path(odoo_root, state) == [
+        str(odoo_root / "addons"),
+        str(state / "addons"),
+    ]
+    queue_job = wr.oca_addons_dir(state) / "queue_job"
+    queue_job.mkdir(parents=True)
+    (queue_job / "__manifest__.py").write_text("{'version': '19.0.2.4.0'}\n")
+    assert plugin.default_addons_path(odoo_root, state) == [
+        str(odoo_root / "addons"),
+        str(state / "oca" / "odoo" / "addons"),
+        str(state / "addons"),
+    ]
+    assert plugin.oca_addons_dir is wr.oca_addons_dir
+
+
+class FakeConfig:
+    """What the plugin reads of pytest's config when pytest-odoo runs."""
+
+    def __init__(self, **options):
+        self.pluginmanager = SimpleNamespace(has_plugin=lambda name: name == "odoo")
+        self.options = {"--odoo-database": "wr_test", **options}
+        self.option = SimpleNamespace(odoo_addons_path=None)
+
+    def getoption(self, name, default=None):
+        return self.options.get(name, default)
+
+
+def test_no_job_runner_in_the_tests_and_the_oca_addons_on_the_path(
+    tmp_path, monkeypatch
+):
+    """queue_job's runner would start with pytest-odoo's HTTP server and run
+    the database's pending jobs beside the tests: the plugin gives it no
+    capacity, whatever the environment says."""
+    odoo_root = tmp_path / "odoo-19.0"
+    (odoo_root / "addons").mkdir(parents=True)
+    monkeypatch.setattr(wr, "STATE", tmp_path / "state")
+    (wr.oca_addons_dir() / "queue_job").mkdir(parents=True)
+    monkeypatch.setattr(plugin, "_odoo_root", lambda: odoo_root)
+    monkeypatch.setattr(plugin, "_name_files_as_odoo_does", lambda root: None)
+    monkeypatch.setenv("ODOO_QUEUE_JOB_CHANNELS", "root:2,root.wholesale_sync:2")
+    config = FakeConfig()
+    hook = plugin.pytest_cmdline_main(config)
+    next(hook)
+    assert plugin.os.environ["ODOO_QUEUE_JOB_CHANNELS"] == "root:0"
+    assert config.option.odoo_addons_path.split(",") == [
+        str(odoo_root / "addons"),
+        str(tmp_path / "state" / "oca" / "odoo" / "addons"),
+        str(tmp_path / "state" / "addons"),
+    ]
+
+
+def test_without_pytest_odoo_the_environment_is_left_alone(monkeypatch):
+    monkeypatch.setenv("ODOO_QUEUE_JOB_CHANNELS", "root:2")
+    config = FakeConfig(**{"--odoo-database": None})
+    next(plugin.pytest_cmdline_main(config))
+    assert plugin.os.environ["ODOO_QUEUE_JOB_CHANNELS"] == "root:2"
+    assert config.option.odoo_addons_path is None

@@ -1,6 +1,7 @@
 """Plain pytest for the runner's pure helpers (no Odoo needed)."""
 
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 
@@ -122,3 +123,119 @@ def test_demo_with_an_unknown_language_stops_before_any_database(monkeypatch):
     monkeypatch.setattr(sys, "argv", ["wr.py", "demo", "--reset", "--lang", "xx"])
     assert wr.main() == 2
     assert touched == []
+
+
+def test_the_demo_serves_with_queue_job_loaded_server_wide():
+    base = ["python3", "/odoo/odoo-bin", "--addons-path=/odoo/addons,/oca"]
+    argv, env = wr.demo_server(base, {"PATH": "/usr/bin"}, "dragon_mart", "8310")
+    assert argv[: len(base)] == base
+    assert argv[len(base) :] == [
+        "-d",
+        "dragon_mart",
+        "--http-port=8310",
+        "--http-interface=127.0.0.1",
+        "--db-filter",
+        "^dragon_mart$",
+        "--load=base,rpc,web,queue_job",
+    ]
+    # Odoo 19's own server-wide modules are kept: --load replaces the list
+    loaded = argv[-1].split("=", 1)[1].split(",")
+    assert loaded[:3] == ["base", "rpc", "web"] and "queue_job" in loaded
+    assert env == {
+        "PATH": "/usr/bin",
+        "ODOO_QUEUE_JOB_CHANNELS": "root:2,root.wholesale_sync:2",
+    }
+
+
+def test_the_demo_keeps_the_users_job_channels():
+    given = {"ODOO_QUEUE_JOB_CHANNELS": "root:1"}
+    _argv, env = wr.demo_server(["odoo"], given, "db", "8069")
+    assert env["ODOO_QUEUE_JOB_CHANNELS"] == "root:1"
+    assert given == {"ODOO_QUEUE_JOB_CHANNELS": "root:1"}, "the caller's env is kept"
+
+
+def test_demo_execs_the_served_odoo_with_its_env(monkeypatch):
+    execs = []
+    env = {"PATH": "/usr/bin"}
+    monkeypatch.setattr(wr, "prepare", lambda need_browser: (["py", "bin"], [], env))
+    monkeypatch.setattr(
+        wr,
+        "run",
+        lambda *a, **kw: subprocess.CompletedProcess(a, 0, stdout=" wr_demo | x\n"),
+    )
+    monkeypatch.setattr(wr, "module_state", lambda env, db: ("installed", "0"))
+    monkeypatch.setattr(wr, "manifest_version", lambda: "0")
+    monkeypatch.setattr(wr.os, "execvpe", lambda *a: execs.append(a))
+    monkeypatch.setattr(sys, "argv", ["wr.py", "demo", "--db", "wr_demo"])
+    wr.main()
+    [(file, argv, served_env)] = execs
+    assert file == "py" and argv[:2] == ["py", "bin"]
+    assert "--load=base,rpc,web,queue_job" in argv
+    assert served_env["ODOO_QUEUE_JOB_CHANNELS"] == "root:2,root.wholesale_sync:2"
+
+
+POT = """# Translation of Odoo Server.
+msgid ""
+msgstr ""
+"Project-Id-Version: Odoo Server 19.0\\n"
+
+#. module: wholesale_retail
+#. odoo-python
+#: code:addons/wholesale_retail/.state/addons/wholesale_retail/models/a.py:0
+#: code:addons/wholesale_retail/models/a.py:0
+msgid "Carton"
+msgstr ""
+
+#. module: wholesale_retail
+#. odoo-python
+#: code:addons/wholesale_retail/.state/oca/odoo/addons/queue_job/job.py:0
+#: code:addons/wholesale_retail/.state/oca/odoo/addons/queue_job/models/b.py:0
+msgid "Job %s"
+msgstr ""
+
+#. module: wholesale_retail
+#: model:ir.model.fields,field_description:wholesale_retail.field_x
+msgid "Pieces"
+msgstr ""
+"""
+
+
+def test_the_pot_drops_what_the_exporter_found_under_state():
+    """Odoo's exporter walks the module's folder, .state/ included: the
+    link back into the clone and queue_job in .state/oca."""
+    text = wr.drop_state_references(POT)
+    assert "/.state/" not in text
+    assert 'msgid "Job %s"' not in text
+    assert '#: code:addons/wholesale_retail/models/a.py:0\nmsgid "Carton"' in text
+    assert 'msgid "Pieces"' in text and text.startswith("# Translation")
+    assert text.endswith('msgid "Pieces"\nmsgstr ""\n')
+    assert wr.drop_state_references(text) == text
+
+
+def test_an_older_demo_database_is_updated_before_it_is_served(monkeypatch):
+    odoo_runs, execs = [], []
+    monkeypatch.setattr(wr, "prepare", lambda need_browser: (["py", "bin"], [], {}))
+    monkeypatch.setattr(
+        wr,
+        "run",
+        lambda *a, **kw: subprocess.CompletedProcess(a, 0, stdout=" wr_demo | x\n"),
+    )
+    monkeypatch.setattr(wr, "module_state", lambda env, db: ("installed", "19.0.1"))
+    monkeypatch.setattr(wr, "manifest_version", lambda: "19.0.2")
+    monkeypatch.setattr(
+        wr, "odoo_run", lambda base, env, args, log: odoo_runs.append(args) or (0, 1)
+    )
+    monkeypatch.setattr(wr.os, "execvpe", lambda *a: execs.append(a))
+    monkeypatch.setattr(sys, "argv", ["wr.py", "demo", "--db", "wr_demo"])
+    wr.main()
+    assert odoo_runs == [
+        [
+            "-d",
+            "wr_demo",
+            "-u",
+            "wholesale_retail",
+            "--stop-after-init",
+            "--log-level=warn",
+        ]
+    ]
+    assert len(execs) == 1

@@ -322,3 +322,156 @@ def test_a_broken_local_copy_is_fetched_again(tmp_path, monkeypatch):
     assert wr.ensure_patched_wkhtmltopdf(env, fetch=fetch)
     assert env["PATH"].split(":")[0] == str(local)
     assert wr.wkhtmltopdf_is_patched(local / "wkhtmltopdf")
+
+
+# --------------------------------------------------------------------------
+# OCA's queue_job
+# --------------------------------------------------------------------------
+def fake_queue_job(addons, version):
+    """A queue_job addon in ``addons`` whose manifest says ``version``."""
+    folder = addons / "queue_job"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "__init__.py").write_text("")
+    (folder / "__manifest__.py").write_text(
+        f"{{'name': 'Job Queue', 'version': {version!r}}}\n"
+    )
+    return folder
+
+
+class FakePip:
+    """pip as ensure_queue_job calls it: records the command and, unless told
+    to fail, puts a queue_job of ``version`` where ``--target`` says."""
+
+    def __init__(self, version="19.0.2.4.0", returncode=0):
+        self.version, self.returncode, self.calls = version, returncode, []
+
+    def __call__(self, cmd, **_kw):
+        self.calls.append(cmd)
+        if not self.returncode:
+            target = Path(cmd[cmd.index("--target") + 1])
+            fake_queue_job(target / "odoo" / "addons", self.version)
+        return subprocess.CompletedProcess(cmd, self.returncode)
+
+
+def test_queue_job_pin_and_the_version_its_manifest_says():
+    assert wr.QUEUE_JOB_WHEEL == "odoo-addon-queue_job==19.0.2.4.0.1"
+    assert wr.wheel_addon_version() == "19.0.2.4.0"
+    assert wr.wheel_addon_version("odoo-addon-queue_job==19.0.2.5.1.3") == (
+        "19.0.2.5.1"
+    )
+
+
+def test_queue_job_pip_command_has_no_deps_a_target_and_the_pin(tmp_path):
+    cmd = wr.queue_job_pip_cmd(tmp_path / "oca", python="/venv/bin/python")
+    assert cmd[:4] == ["/venv/bin/python", "-m", "pip", "install"]
+    assert "--no-deps" in cmd
+    assert cmd[cmd.index("--target") + 1] == str(tmp_path / "oca")
+    assert cmd[-1] == "odoo-addon-queue_job==19.0.2.4.0.1"
+
+
+def test_queue_job_installed_once_into_state_oca(tmp_path):
+    pip = FakePip()
+    for _run in range(2):
+        addons = wr.ensure_queue_job({"odoo_dist": None}, state=tmp_path, run_cmd=pip)
+        assert addons == tmp_path / "oca" / "odoo" / "addons"
+        assert wr.addon_version(addons / "queue_job") == "19.0.2.4.0"
+    assert len(pip.calls) == 1, "the second run finds it and installs nothing"
+    assert "--no-deps" in pip.calls[0]
+    assert pip.calls[0][-1] == wr.QUEUE_JOB_WHEEL
+    # installed aside, then moved in: nothing else is left in the state folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["oca"]
+
+
+def test_another_queue_job_version_is_replaced(tmp_path):
+    old = fake_queue_job(tmp_path / "oca" / "odoo" / "addons", "19.0.2.3.0")
+    (old / "stale.py").write_text("")
+    pip = FakePip()
+    addons = wr.ensure_queue_job({}, state=tmp_path, run_cmd=pip)
+    assert len(pip.calls) == 1
+    assert wr.addon_version(addons / "queue_job") == "19.0.2.4.0"
+    assert not (addons / "queue_job" / "stale.py").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["oca"]
+
+
+def test_an_odoo_installed_by_pip_with_its_queue_job_installs_nothing(tmp_path):
+    def no_pip(cmd, **_kw):
+        raise AssertionError(f"nothing to install: {cmd}")
+
+    probe = {"odoo_dist": "19.0", "queue_job": "/site/odoo/addons/queue_job"}
+    assert wr.ensure_queue_job(probe, state=tmp_path, run_cmd=no_pip) is None
+    assert not (tmp_path / "oca").exists()
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [
+        # a source tree (no odoo distribution) that happens to import one
+        {"odoo_dist": None, "queue_job": "/site/odoo/addons/queue_job"},
+        # an Odoo installed by pip, without queue_job
+        {"odoo_dist": "19.0", "queue_job": None},
+    ],
+)
+def test_otherwise_queue_job_is_installed(tmp_path, probe):
+    pip = FakePip()
+    addons = wr.ensure_queue_job(probe, state=tmp_path, run_cmd=pip)
+    assert addons == wr.oca_addons_dir(tmp_path) and len(pip.calls) == 1
+
+
+@pytest.mark.parametrize("pip", [FakePip(returncode=1), FakePip(version="19.0.1.0.0")])
+def test_a_failed_queue_job_install_says_what_to_run(tmp_path, pip):
+    with pytest.raises(wr.SetupError) as err:
+        wr.ensure_queue_job({}, state=tmp_path, run_cmd=pip)
+    text = str(err.value)
+    assert "odoo-addon-queue_job==19.0.2.4.0.1" in text
+    assert f"pip install --no-deps --upgrade --target {tmp_path / 'oca'}" in text
+    assert not (tmp_path / "oca").exists()
+    assert list(tmp_path.iterdir()) == [], "no half-installed folder is left"
+
+
+def test_addons_path_has_odoo_then_oca_then_the_clone(tmp_path):
+    tree = fake_odoo(tmp_path, "")
+    oca = wr.oca_addons_dir(tmp_path / "state")
+    paths = wr.odoo_addons_paths(tree, oca, state=tmp_path / "state")
+    assert paths == [
+        str(tree / "addons"),
+        str(tmp_path / "state" / "oca" / "odoo" / "addons"),
+        str(tmp_path / "state" / "addons"),
+    ]
+    assert (tmp_path / "state" / "addons" / "wholesale_retail").resolve() == REPO
+    # an Odoo installed by pip has its addons (queue_job too) inside its package
+    installed = tmp_path / "site-packages"
+    installed.mkdir()
+    assert wr.odoo_addons_paths(installed, None, state=tmp_path / "state") == [
+        str(tmp_path / "state" / "addons")
+    ]
+
+
+def test_find_odoo_puts_the_oca_addons_on_the_addons_path(tmp_path, monkeypatch):
+    tree = fake_odoo(tmp_path, "pytest\n")
+    monkeypatch.setattr(wr, "STATE", tmp_path / "state")
+    monkeypatch.setenv("ODOO_SRC", str(tree))
+    monkeypatch.setattr(
+        wr,
+        "probe_odoo",
+        lambda **_kw: ({"major": 19, "root": str(tree), "missing": []}, {}),
+    )
+    monkeypatch.setattr(wr, "run", FakePip())
+    _cmd, addons, _env = wr.find_odoo()
+    assert addons == [
+        str(tree / "addons"),
+        str(tmp_path / "state" / "oca" / "odoo" / "addons"),
+        str(tmp_path / "state" / "addons"),
+    ]
+
+
+def test_probe_tells_an_odoo_installed_by_pip_and_its_queue_job(tmp_path):
+    tree = fake_odoo(tmp_path, "pytest\n")
+    probe, _env = wr.probe_odoo(extra_path=tree)
+    assert not probe.get("queue_job")
+    fake_queue_job(tree / "odoo" / "addons", "19.0.2.4.0")
+    dist = tree / "odoo-19.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: odoo\nVersion: 19.0\n")
+    probe, _env = wr.probe_odoo(extra_path=tree)
+    assert probe["odoo_dist"] == "19.0"
+    assert Path(probe["queue_job"]) == tree / "odoo" / "addons" / "queue_job"
