@@ -3,10 +3,16 @@
 ``start_server`` runs ``odoo-bin --workers 4`` on loopback (HTTP on ``port``,
 the bus websocket on ``port + 1``) and waits for both; ``Client`` is one
 logged-in JSON-RPC session, as one browser tab or one POS is.
+
+``queue_job_server_argv`` and ``queue_job_env`` are what a server needs to run
+OCA queue_job's jobrunner inside it (``--load=base,web,queue_job``, its
+channels, and the HTTP address the jobrunner calls back): pass them as
+``start_server(..., extra_argv=..., env=...)``.
 """
 
 import http.cookiejar
 import json
+import os
 import subprocess
 import sys
 import time
@@ -20,7 +26,7 @@ import odoo
 class Client:
     """One JSON-RPC session, as one browser tab or one POS is."""
 
-    def __init__(self, base, db):
+    def __init__(self, base, db, login="admin", password="admin"):
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
@@ -28,7 +34,7 @@ class Client:
         )
         self.rpc(
             "/web/session/authenticate",
-            {"db": db, "login": "admin", "password": "admin"},
+            {"db": db, "login": login, "password": password},
         )
 
     def session_id(self):
@@ -54,7 +60,34 @@ class Client:
         )
 
 
-def start_server(argv, db, port):
+def server_log_path(port):
+    """Where the server on ``port`` writes its log."""
+    return f"/tmp/wr_bench_server_{port}.log"
+
+
+def queue_job_server_argv(modules=("base", "web", "queue_job")):
+    """Options that load queue_job server-wide, so its jobrunner runs inside
+    the server (a process of its own under ``--workers``)."""
+    return [f"--load={','.join(modules)}"]
+
+
+def queue_job_env(port, channels="root:4", host="127.0.0.1"):
+    """Environment of a server whose jobrunner calls it back on
+    ``http://host:port`` (``/queue_job/runjob``) with ``channels``."""
+    env = dict(os.environ)
+    env.update(
+        ODOO_QUEUE_JOB_CHANNELS=channels,
+        ODOO_QUEUE_JOB_SCHEME="http",
+        ODOO_QUEUE_JOB_HOST=host,
+        ODOO_QUEUE_JOB_PORT=str(port),
+    )
+    return env
+
+
+def start_server(argv, db, port, extra_argv=(), env=None, log_level="warn"):
+    """``extra_argv`` goes after the fixed options (a later option wins, e.g.
+    ``--max-cron-threads=1``); ``env``: the server's environment (default
+    this process's)."""
     odoo_bin = Path(odoo.__path__[0]).parent / "odoo-bin"
     cmd = [
         sys.executable,
@@ -71,11 +104,12 @@ def start_server(argv, db, port):
         "--http-interface=127.0.0.1",
         "--limit-time-real=900",
         "--limit-time-cpu=900",
-        "--log-level=warn",
+        f"--log-level={log_level}",
+        *extra_argv,
     ]
-    log_path = f"/tmp/wr_bench_server_{port}.log"
+    log_path = server_log_path(port)
     log = open(log_path, "w")  # noqa: SIM115
-    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     ready = set()
     for _i in range(120):
