@@ -268,9 +268,12 @@ class WholesaleSalesChannel(models.Model):
         warehouse_id)) or the rules of ``reload_companies`` commits: mark the
         products changed for every synced channel selling them, and make
         sure each such channel with an endpoint has its push job."""
+        # The channels' bookkeeping, whoever's transaction commits (a portal
+        # customer's, a cashier's): read and marked as the system.
+        system = self.sudo()
         warehouses = sorted({w for _p, w in pairs})
-        self.flush_model()
-        self.env.cr.execute(
+        system.flush_model()
+        system.env.cr.execute(
             """
             SELECT ch.id, ch.company_id, ch.warehouse_id
               FROM wholesale_sales_channel ch
@@ -291,9 +294,9 @@ class WholesaleSalesChannel(models.Model):
             .browse(warehouses)
             .mapped(lambda w: (w.id, w.company_id.id))
         )
-        touched = self.browse()
+        touched = system.browse()
         for channel_id, company_id, warehouse_id in rows:
-            channel = self.browse(channel_id)
+            channel = system.browse(channel_id)
             if company_id in reload_companies:
                 channel._wholesale_mark_all()
             else:
