@@ -227,6 +227,7 @@ class ChannelSyncController(http.Controller):
             RETURNING id
             """,
             [channel.id, key, payload_hash(body), env.uid, env.uid],
+            log_exceptions=False,  # a copy's serialization failure, retried
         )
         row = env.cr.fetchone()
         if not row:  # committed by a copy already visible: answer its result
@@ -514,7 +515,8 @@ class ChannelSyncController(http.Controller):
     def _check_stock(self, env, channel, warehouse, pieces):
         """Refuse (409) what the channel may not sell: its sellable quantity,
         read after the pool rows were taken."""
-        if not pieces:
+        if not pieces or not env["wholesale.stock.pool"]._guard_enabled():
+            # the administrator switched the oversell guard off: channels too
             return
         products = env["product.product"].union(*pieces)
         availability = products.with_company(
@@ -626,14 +628,13 @@ class ChannelSyncController(http.Controller):
         save_session=False,
         readonly=True,
     )
-    def channel_feed(self, channel_id, offset="0", limit="1000", token=None, **_kw):
+    def channel_feed(self, channel_id, offset="0", limit="1000", after=None, **_kw):
         env = request.env
         try:
             channel = self._channel(channel_id)
             header = request.httprequest.headers.get("Authorization") or ""
-            given = (
-                header[7:].strip() if header.lower().startswith("bearer ") else token
-            )
+            # the header only: a token in the address would be in access logs
+            given = header[7:].strip() if header.lower().startswith("bearer ") else ""
             if not channel._wholesale_check_feed_token(given or ""):
                 raise ChannelError(
                     401,
@@ -642,22 +643,27 @@ class ChannelSyncController(http.Controller):
                 )
             try:
                 offset, limit = int(offset), int(limit)
+                after = int(after) if after not in (None, "") else None
             except ValueError as exc:
                 raise self._malformed(
-                    env._("offset and limit are whole numbers.")
+                    env._("offset, limit and after are whole numbers.")
                 ) from exc
-            if offset < 0 or not 1 <= limit <= FEED_MAX_LIMIT:
+            if offset < 0 or (after or 0) < 0 or not 1 <= limit <= FEED_MAX_LIMIT:
                 raise self._malformed(
-                    env._("offset >= 0 and limit from 1 to %s.", FEED_MAX_LIMIT)
+                    env._(
+                        "offset >= 0, after >= 0 and limit from 1 to %s.",
+                        FEED_MAX_LIMIT,
+                    )
                 )
             # the feed is the channel's, read as the system (token checked)
-            items, total = channel._wholesale_feed(offset, limit)
+            items, total, last_id = channel._wholesale_feed(offset, limit, after)
         except ChannelError as exc:
             return _json(exc.status, exc.body)
         following = None
-        if offset + limit < total:
+        if len(items) == limit:
+            # keyset paging: the next page starts after this page's last product
             following = f"{request.httprequest.base_url}?" + url_encode(
-                {"offset": offset + limit, "limit": limit}
+                {"after": last_id, "limit": limit}
             )
         return _json(
             200,
@@ -665,6 +671,7 @@ class ChannelSyncController(http.Controller):
                 "channel": channel.name,
                 "items": items,
                 "offset": offset,
+                "after": after,
                 "limit": limit,
                 "total": total,
                 "next": following,

@@ -19,7 +19,7 @@ import json
 import logging
 import math
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import requests
 from psycopg2 import errors as pg_errors
@@ -360,6 +360,9 @@ class WholesaleSalesChannel(models.Model):
                 "company": self.company_id.id,
                 "products": list(product_ids),
             },
+            # two transactions changing the same product conflict here: Odoo
+            # retries the later one, it is no error to log
+            log_exceptions=False,
         )
 
     def _wholesale_mark_all(self):
@@ -380,6 +383,7 @@ class WholesaleSalesChannel(models.Model):
                 DO UPDATE SET seq = EXCLUDED.seq
                 """,
                 {"channel": channel.id, "company": channel.company_id.id},
+                log_exceptions=False,
             )
 
     def _wholesale_push_eta(self):
@@ -438,9 +442,11 @@ class WholesaleSalesChannel(models.Model):
             if values["qty"] is not None
         }
 
-    def _wholesale_feed(self, offset, limit):
-        """``(items, total)``: a page of the channel's listed products with
-        their sellable quantity, by product id (read-only)."""
+    def _wholesale_feed(self, offset, limit, after=None):
+        """``(items, total, last_id)``: a page of the channel's listed products
+        with their sellable quantity, by product id (read-only). ``after``: the
+        last product id of the previous page (keyset paging: no offset to
+        skip); ``total`` is counted on the first page only (else ``None``)."""
         self.ensure_one()
         self.env["product.product"].flush_model()
         self.env["product.template"].flush_model()
@@ -450,14 +456,18 @@ class WholesaleSalesChannel(models.Model):
             "channel": self.id,
             "offset": offset,
             "limit": limit,
+            "after": after or 0,
         }
-        self.env.cr.execute(
-            "SELECT COUNT(*)" + self._wholesale_product_domain_sql(), params
-        )
-        total = self.env.cr.fetchone()[0]
+        total = None
+        if not offset and not after:
+            self.env.cr.execute(
+                "SELECT COUNT(*)" + self._wholesale_product_domain_sql(), params
+            )
+            total = self.env.cr.fetchone()[0]
         self.env.cr.execute(
             "SELECT pp.id, pp.default_code, pp.barcode"
             + self._wholesale_product_domain_sql()
+            + " AND pp.id > %(after)s"
             + " ORDER BY pp.id OFFSET %(offset)s LIMIT %(limit)s",
             params,
         )
@@ -472,7 +482,7 @@ class WholesaleSalesChannel(models.Model):
             }
             for pid, code, barcode in rows
         ]
-        return items, total
+        return items, total, rows[-1][0] if rows else None
 
     def _wholesale_lock_for_push(self):
         """Only one push of a channel at a time, across every worker and server."""
@@ -541,7 +551,11 @@ class WholesaleSalesChannel(models.Model):
         ).encode()
         job_uuid = self.env.context.get("job_uuid") or ""
         status, answer, error = channel._wholesale_send(body, job_uuid)
+        # stored in whole seconds: rounded up, so that the next push never
+        # comes before a full interval (rounded down it could, by up to 1 s)
         now = fields.Datetime.now()
+        if channel.sync_interval and datetime.now() > now:
+            now += timedelta(seconds=1)
         if error:
             channel._wholesale_log_detached(
                 {

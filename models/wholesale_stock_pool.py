@@ -239,6 +239,9 @@ class WholesaleStockPool(models.Model):
             DO UPDATE SET version = wholesale_stock_pool.version + 1
             """,
             [list(products), list(warehouses)],
+            # the serialization failure that orders two sales is expected:
+            # Odoo retries the later one, it is no error to log
+            log_exceptions=False,
         )
         return True
 

@@ -531,8 +531,15 @@ class TestChannelOrdersIn(ChannelSyncCase):
             self.url_open(url, headers={"Authorization": "Bearer x"}).status_code, 401
         )
         self.assertEqual(self.url_open(url).status_code, 401)
-        bad = self.url_open(url.replace("limit=2", "limit=0"), headers=headers)
-        self.assertEqual(bad.status_code, 400)
+        self.assertIsNone(second["total"])  # counted on the first page only
+        self.assertIn("after=", first["next"])
+        for bad_query in ("limit=0", "limit=10001", "after=-1", "offset=x"):
+            bad = self.url_open(url.replace("limit=2", bad_query), headers=headers)
+            self.assertEqual(bad.status_code, 400, bad_query)
+        # the token in the address is not taken (it would be in access logs)
+        self.assertEqual(
+            self.url_open(url + "&token=wr-test-feed-token").status_code, 401
+        )
         rule = (
             self.env["ir.http"]
             .routing_map()
@@ -608,16 +615,20 @@ class TestChannelPushesOut(ChannelSyncCase):
         self.assertEqual((log.status, log.item_count), (200, 2))
 
     def test_interval_holds(self):
-        start = datetime(2026, 11, 2, 9, 0, 0)
+        # pushed at 09:00:00.4: stored in whole seconds, rounded up (09:00:01),
+        # so that no push comes before a full interval
+        start = datetime(2026, 11, 2, 9, 0, 0, 400000)
+        stored = datetime(2026, 11, 2, 9, 0, 1)
         with freeze_time(start):
             self.push_now()
-            self.assertEqual(self.channel.sync_last_push, start)
+            self.assertEqual(self.channel.sync_last_push, stored)
+        with freeze_time(start + timedelta(seconds=5)):
             with trap_jobs() as trap:
                 self.change_stock(self.fan, 1)
                 trap.assert_enqueued_job(
                     self.channel._wholesale_push,
                     properties={
-                        "eta": start + timedelta(seconds=600),
+                        "eta": stored + timedelta(seconds=600),
                         "identity_key": f"wholesale_sync_push:{self.channel.id}",
                         "channel": f"root.wholesale_sync.channel_{self.channel.id}",
                     },
@@ -627,9 +638,13 @@ class TestChannelPushesOut(ChannelSyncCase):
             with self.assertRaises(RetryableJobError) as caught:
                 job.perform()
             self.assertTrue(caught.exception.ignore_retry)
-            self.assertEqual(caught.exception.seconds, 480)
-            self.assertEqual(len(self.server.pushes), 1, "no push inside the interval")
-        with freeze_time(start + timedelta(seconds=601)):
+            self.assertEqual(caught.exception.seconds, 481)
+        # 599.8 s after the push: still inside the interval
+        with freeze_time(start + timedelta(seconds=599, microseconds=800000)):
+            with self.assertRaises(RetryableJobError):
+                job.perform()
+        self.assertEqual(len(self.server.pushes), 1, "no push inside the interval")
+        with freeze_time(stored + timedelta(seconds=600)):
             job.perform()
         self.assertEqual(len(self.server.pushes), 2)
         self.assertEqual(self.server.items()["WRS-FAN"]["quantity"], 6)
