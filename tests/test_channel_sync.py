@@ -622,18 +622,17 @@ class TestChannelPushesOut(ChannelSyncCase):
         with freeze_time(start):
             self.push_now()
             self.assertEqual(self.channel.sync_last_push, stored)
-        with freeze_time(start + timedelta(seconds=5)):
-            with trap_jobs() as trap:
-                self.change_stock(self.fan, 1)
-                trap.assert_enqueued_job(
-                    self.channel._wholesale_push,
-                    properties={
-                        "eta": stored + timedelta(seconds=600),
-                        "identity_key": f"wholesale_sync_push:{self.channel.id}",
-                        "channel": f"root.wholesale_sync.channel_{self.channel.id}",
-                    },
-                )
-                job = trap.enqueued_jobs[0]
+        with freeze_time(start + timedelta(seconds=5)), trap_jobs() as trap:
+            self.change_stock(self.fan, 1)
+            trap.assert_enqueued_job(
+                self.channel._wholesale_push,
+                properties={
+                    "eta": stored + timedelta(seconds=600),
+                    "identity_key": f"wholesale_sync_push:{self.channel.id}",
+                    "channel": f"root.wholesale_sync.channel_{self.channel.id}",
+                },
+            )
+            job = trap.enqueued_jobs[0]
         with freeze_time(start + timedelta(seconds=120)):
             with self.assertRaises(RetryableJobError) as caught:
                 job.perform()
