@@ -5,7 +5,7 @@ the bus websocket on ``port + 1``) and waits for both; ``Client`` is one
 logged-in JSON-RPC session, as one browser tab or one POS is.
 
 ``queue_job_server_argv`` and ``queue_job_env`` are what a server needs to run
-OCA queue_job's jobrunner inside it (``--load=base,web,queue_job``, its
+OCA queue_job's jobrunner inside it (``--load=base,rpc,web,queue_job``, its
 channels, and the HTTP address the jobrunner calls back): pass them as
 ``start_server(..., extra_argv=..., env=...)``.
 """
@@ -65,7 +65,7 @@ def server_log_path(port):
     return f"/tmp/wr_bench_server_{port}.log"
 
 
-def queue_job_server_argv(modules=("base", "web", "queue_job")):
+def queue_job_server_argv(modules=("base", "rpc", "web", "queue_job")):
     """Options that load queue_job server-wide, so its jobrunner runs inside
     the server (a process of its own under ``--workers``)."""
     return [f"--load={','.join(modules)}"]

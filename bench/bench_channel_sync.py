@@ -18,7 +18,7 @@ storable products with an internal reference, a barcode and stock, a
 marketplace channel that pulls only (its feed token) and a small recording
 HTTP server here, on ``--port + 2``, that stands for a marketplace's endpoint
 (it records every push: time, headers, body, and answers 200). Then a real
-``odoo-bin --workers 4 --load=base,web,queue_job`` serves on loopback on
+``odoo-bin --workers 4 --load=base,rpc,web,queue_job`` serves on loopback on
 ``--port`` (the bus websocket on ``--port + 1``), with queue_job's jobrunner
 inside (``ODOO_QUEUE_JOB_CHANNELS=root:4,root.wholesale_sync:2``, calling the
 server back on ``--port``); it is stopped at the end.
@@ -606,7 +606,7 @@ def main(argv):
     try:
         admin = Client(base, db)
         print(
-            f"odoo-bin --workers 4 --load=base,web,queue_job on {base} (jobrunner "
+            f"odoo-bin --workers 4 --load=base,rpc,web,queue_job on {base} (jobrunner "
             f"channels {CHANNELS}); endpoint {recorder.url}",
             flush=True,
         )

@@ -8,7 +8,7 @@ The data is prepared in this process (real commits): a product with exactly
 channel (``wholesale.sales.channel``) whose quantity pushes go to a small
 recording HTTP server run here (it records each push: time, headers, body),
 every ``SYNC_INTERVAL`` seconds at most, a cashier and an open POS session.
-Then a real ``odoo-bin --workers 4 --load=base,web,queue_job`` serves it on
+Then a real ``odoo-bin --workers 4 --load=base,rpc,web,queue_job`` serves it on
 loopback, with queue_job's jobrunner inside (``ODOO_QUEUE_JOB_CHANNELS=
 root:4,root.wholesale_sync:2``; it calls the server back on its own HTTP port).
 
@@ -867,7 +867,7 @@ def server_options(argv):
 def run(db, argv, port, recorder, shared):
     stamp = shared["stamp"]
     print(
-        f"odoo-bin --workers 4 --load=base,web,queue_job on port {port} "
+        f"odoo-bin --workers 4 --load=base,rpc,web,queue_job on port {port} "
         f"(jobrunner channels {CHANNELS}); pushes to {recorder.url} at most "
         f"every {SYNC_INTERVAL}s" + ("; GUARD OFF" if GUARD_OFF else ""),
         flush=True,
