@@ -660,7 +660,7 @@ class ChannelSyncController(http.Controller):
         except ChannelError as exc:
             return _json(exc.status, exc.body)
         following = None
-        if len(items) == limit:
+        if last_id:
             # keyset paging: the next page starts after this page's last product
             following = f"{request.httprequest.base_url}?" + url_encode(
                 {"after": last_id, "limit": limit}

@@ -446,7 +446,8 @@ class WholesaleSalesChannel(models.Model):
         """``(items, total, last_id)``: a page of the channel's listed products
         with their sellable quantity, by product id (read-only). ``after``: the
         last product id of the previous page (keyset paging: no offset to
-        skip); ``total`` is counted on the first page only (else ``None``)."""
+        skip); ``total`` is counted on the first page only (else ``None``);
+        ``last_id`` is ``None`` on the last page."""
         self.ensure_one()
         self.env["product.product"].flush_model()
         self.env["product.template"].flush_model()
@@ -455,7 +456,7 @@ class WholesaleSalesChannel(models.Model):
             "company": self.company_id.id,
             "channel": self.id,
             "offset": offset,
-            "limit": limit,
+            "limit": limit + 1,  # one more: is there a next page?
             "after": after or 0,
         }
         total = None
@@ -472,6 +473,7 @@ class WholesaleSalesChannel(models.Model):
             params,
         )
         rows = self.env.cr.fetchall()
+        more, rows = len(rows) > limit, rows[:limit]
         products = self.env["product.product"].browse([row[0] for row in rows])
         quantities = self._wholesale_quantities(products)
         items = [
@@ -482,7 +484,7 @@ class WholesaleSalesChannel(models.Model):
             }
             for pid, code, barcode in rows
         ]
-        return items, total, rows[-1][0] if rows else None
+        return items, total, rows[-1][0] if more else None
 
     def _wholesale_lock_for_push(self):
         """Only one push of a channel at a time, across every worker and server."""

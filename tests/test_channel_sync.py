@@ -532,6 +532,8 @@ class TestChannelOrdersIn(ChannelSyncCase):
         )
         self.assertEqual(self.url_open(url).status_code, 401)
         self.assertIsNone(second["total"])  # counted on the first page only
+        whole = self.url_open(url.replace("limit=2", "limit=3"), headers=headers)
+        self.assertIsNone(whole.json()["next"], "all on one page: no next page")
         self.assertIn("after=", first["next"])
         for bad_query in ("limit=0", "limit=10001", "after=-1", "offset=x"):
             bad = self.url_open(url.replace("limit=2", bad_query), headers=headers)
