@@ -3,6 +3,7 @@
 
 import json
 import logging
+import math
 from collections import defaultdict
 
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -11,7 +12,7 @@ from werkzeug.urls import url_encode
 from odoo import http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import email_normalize, float_compare, float_is_zero
 
 from ..models.wholesale_channel_rule import BLOCKING_ACTIONS
 from ..models.wholesale_channel_sync import (
@@ -74,6 +75,7 @@ class ChannelSyncController(http.Controller):
         env = request.env
         channel = None
         body = b""
+        detail = None
         key = request.httprequest.headers.get("Idempotency-Key")
         try:
             channel = self._channel(channel_id)
@@ -97,7 +99,20 @@ class ChannelSyncController(http.Controller):
         except ChannelError as exc:
             status, answer = exc.status, exc.body
         except (UserError, ValidationError, AccessError) as exc:
-            status, answer = 422, {"error": "refused", "message": str(exc)}
+            # Odoo's own refusal may name other customers' documents or the
+            # channel's internal user: the channel gets a plain sentence, the
+            # merchant the detail in the log
+            detail = str(exc)
+            status, answer = (
+                422,
+                {
+                    "error": "refused",
+                    "message": env._(
+                        "The order was refused; the merchant sees why in the "
+                        "channel's log."
+                    ),
+                },
+            )
         if status != 200:
             # nothing of the refused request stays; its log line does
             self._rollback()
@@ -116,7 +131,8 @@ class ChannelSyncController(http.Controller):
                     "item_count": len(
                         (self._safe_lines(body) if kind == "order" else []) or []
                     ),
-                    "message": answer.get("message")
+                    "message": detail
+                    or answer.get("message")
                     or ("replayed" if answer.get("replayed") else False),
                 }
             )
@@ -182,8 +198,11 @@ class ChannelSyncController(http.Controller):
         return channel
 
     def _parse(self, body):
+        def refuse_constant(name):
+            raise ValueError(f"{name} is not a number JSON allows")
+
         try:
-            payload = json.loads(body)
+            payload = json.loads(body, parse_constant=refuse_constant)
         except ValueError as exc:
             raise ChannelError(
                 400, "malformed", request.env._("The body is not JSON: %s", exc)
@@ -212,6 +231,15 @@ class ChannelSyncController(http.Controller):
             [("channel_id", "=", channel.id), ("idempotency_key", "=", key)], limit=1
         )
         if previous:
+            if previous.payload_hash != payload_hash(body):
+                raise ChannelError(
+                    422,
+                    "idempotency_key_reused",
+                    env._(
+                        "This Idempotency-Key was used for another order: a "
+                        "replay sends the same body."
+                    ),
+                )
             return 200, {**json.loads(previous.response), "replayed": True}
         # Taken first: a copy of this request arriving meanwhile waits here for
         # this transaction, then is retried by Odoo (a serialization failure)
@@ -219,23 +247,30 @@ class ChannelSyncController(http.Controller):
         env.cr.execute(
             """
             INSERT INTO wholesale_channel_request
-                (channel_id, idempotency_key, payload_hash, create_date, write_date,
-                 create_uid, write_uid)
-            VALUES (%s, %s, %s, now() at time zone 'utc', now() at time zone 'utc',
-                    %s, %s)
+                (channel_id, company_id, idempotency_key, payload_hash, create_date,
+                 write_date, create_uid, write_uid)
+            VALUES (%s, %s, %s, %s, now() at time zone 'utc',
+                    now() at time zone 'utc', %s, %s)
             ON CONFLICT (channel_id, idempotency_key) DO NOTHING
             RETURNING id
             """,
-            [channel.id, key, payload_hash(body), env.uid, env.uid],
+            [
+                channel.id,
+                channel.company_id.id,
+                key,
+                payload_hash(body),
+                env.uid,
+                env.uid,
+            ],
             log_exceptions=False,  # a copy's serialization failure, retried
         )
         row = env.cr.fetchone()
-        if not row:  # committed by a copy already visible: answer its result
-            previous = Request.search(
-                [("channel_id", "=", channel.id), ("idempotency_key", "=", key)],
-                limit=1,
+        if not row:  # under REPEATABLE READ a copy's row raises instead
+            raise ChannelError(
+                409,
+                "in_progress",
+                env._("This request is being answered: send it again."),
             )
-            return 200, {**json.loads(previous.response or "{}"), "replayed": True}
         user = channel.user_id
         if not user or not user.active:
             raise ChannelError(
@@ -355,7 +390,7 @@ class ChannelSyncController(http.Controller):
         pairs = {(product.id, warehouse.id) for product in pieces}
         with hold_pool(env, pairs):
             self._check_stock(env, channel, warehouse, pieces)
-            partner = self._partner(env, company, customer)
+            partner = self._partner(env, channel, customer)
             order_lines = []
             for product, uom, qty, price in resolved:
                 values = {
@@ -403,11 +438,17 @@ class ChannelSyncController(http.Controller):
                     env._("lines[%(i)s].%(f)s must be a text.", i=index, f=name)
                 )
         qty = line.get("quantity")
-        if isinstance(qty, bool) or not isinstance(qty, (int, float)):
+        if (
+            isinstance(qty, bool)
+            or not isinstance(qty, (int, float))
+            or not math.isfinite(qty)
+        ):
             raise self._malformed(env._("lines[%s].quantity must be a number.", index))
         price = line.get("price")
         if price is not None and (
-            isinstance(price, bool) or not isinstance(price, (int, float))
+            isinstance(price, bool)
+            or not isinstance(price, (int, float))
+            or not math.isfinite(price)
         ):
             raise self._malformed(env._("lines[%s].price must be a number.", index))
         Product = env["product.product"].with_company(company)
@@ -556,14 +597,27 @@ class ChannelSyncController(http.Controller):
                 products=short,
             )
 
-    def _partner(self, env, company, customer):
-        Partner = env["res.partner"].with_company(company)
-        domain = [("company_id", "in", [False, company.id])]
+    def _partner(self, env, channel, customer):
+        """The channel's customer: found again by e-mail among the customers
+        this channel created (never a B2B customer or a vendor of the same
+        address, whose terms and prices are not the marketplace's), else
+        created."""
+        company = channel.company_id
+        # The channel's customer is the system's record, made for the channel:
+        # its user may sell without the right to create contacts.
+        Partner = env["res.partner"].sudo().with_company(company)
         email = (customer.get("email") or "").strip()
-        if email:
-            partner = Partner.search([("email", "=ilike", email), *domain], limit=1)
+        normalized = email_normalize(email) if email else False
+        if normalized:
+            partner = Partner.search(
+                [
+                    ("email_normalized", "=", normalized),
+                    ("wholesale_source_channel_id", "=", channel.id),
+                ],
+                limit=1,
+            )
             if partner:
-                return partner
+                return partner.with_env(env)
         values = {
             "name": customer["name"].strip(),
             "email": email or False,
@@ -572,10 +626,11 @@ class ChannelSyncController(http.Controller):
             "city": customer.get("city") or False,
             "zip": customer.get("zip") or False,
             "company_id": company.id,
+            "wholesale_source_channel_id": channel.id,
         }
         if customer.get("country"):
             country = env["res.country"].search(
-                [("code", "=ilike", customer["country"].strip())], limit=1
+                [("code", "=", customer["country"].strip().upper())], limit=1
             )
             if not country:
                 raise self._malformed(
@@ -585,9 +640,7 @@ class ChannelSyncController(http.Controller):
                     )
                 )
             values["country_id"] = country.id
-        # The channel's customer is the system's record, made for the channel:
-        # its user may sell without the right to create contacts.
-        return Partner.sudo().create(values).with_env(env)
+        return Partner.create(values).with_env(env)
 
     def _cancel(self, channel, payload):
         env = request.env

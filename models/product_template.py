@@ -148,7 +148,8 @@ class ProductTemplate(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if {"categ_id", "is_storable"} & set(vals):
+        # the category picks the rule; what a web shop lists depends on these
+        if {"categ_id", "is_storable", "sale_ok", "active", "company_id"} & set(vals):
             self._wholesale_announce_availability()
         return result
 

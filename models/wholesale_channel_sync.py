@@ -4,13 +4,13 @@ through OCA's queue_job (docs/channel_sync.md is the wire contract).
 Every change of stock (or of the rules) that the live availability of the POS
 hears of (``wholesale.stock.pool._wholesale_availability_changed``) also marks
 the products changed for each synced channel of the warehouse, when the
-transaction commits: one row per channel and product in
-``wholesale.channel.change`` (a new ``seq`` each time). What a channel was
-last sent is in ``wholesale.channel.listing`` (``sent_seq``, ``quantity``): a
-product is pending while its change's ``seq`` is above its listing's
-``sent_seq``. Stock transactions write only change rows and the push job only
-listing rows, so a push never waits for a sale nor a sale for a push, and a
-change committed while a push runs (after its snapshot) stays pending.
+transaction commits: a row in ``wholesale.channel.change`` per channel and
+product changed (append-only: a plain INSERT, which no other transaction can
+conflict with, so marking never fails a sale nor is lost in a savepoint that
+core code rolls back). The push job reads them coalesced (one item per
+product), sends the batch and deletes the rows its snapshot saw: a change
+committed while a push runs stays for the next one. What a channel was last
+sent is in ``wholesale.channel.listing``.
 """
 
 import hashlib
@@ -137,7 +137,11 @@ class WholesaleSalesChannel(models.Model):
         "subcategories (quantities pushed, feed). Empty: every storable, "
         "saleable product with an internal reference or a barcode.",
     )
-    sync_last_push = fields.Datetime(string="Last Push", readonly=True, copy=False)
+    sync_last_push = fields.Datetime(
+        string="Last Push",
+        compute="_compute_sync_last_push",
+        inverse="_inverse_sync_last_push",
+    )
     sync_pending_count = fields.Integer(
         string="Pending", compute="_compute_sync_pending_count"
     )
@@ -176,6 +180,35 @@ class WholesaleSalesChannel(models.Model):
                 f"{JOB_CHANNEL_ROOT}.channel_{channel.id}" if channel.id else False
             )
 
+    def _compute_sync_last_push(self):
+        states = (
+            self.env["wholesale.channel.sync.state"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "channel_id",
+                        "in",
+                        [cid for cid in self.ids if isinstance(cid, int)],
+                    )
+                ]
+            )
+        )
+        last = {state.channel_id.id: state.last_push for state in states}
+        for channel in self:
+            channel.sync_last_push = last.get(channel.id, False)
+
+    def _inverse_sync_last_push(self):
+        State = self.env["wholesale.channel.sync.state"].sudo()
+        for channel in self:
+            state = State.search([("channel_id", "=", channel.id)])
+            if state:
+                state.last_push = channel.sync_last_push
+            else:
+                State.create(
+                    {"channel_id": channel.id, "last_push": channel.sync_last_push}
+                )
+
     def _compute_sync_pending_count(self):
         counts = self._wholesale_pending_counts()
         for channel in self:
@@ -185,20 +218,40 @@ class WholesaleSalesChannel(models.Model):
         ids = [cid for cid in self.ids if isinstance(cid, int)]
         if not ids:
             return {}
-        self.env["wholesale.channel.listing"].flush_model()
+        self.env["wholesale.channel.change"].flush_model()
         self.env.cr.execute(
             """
-            SELECT c.channel_id, COUNT(*)
-              FROM wholesale_channel_change c
-              LEFT JOIN wholesale_channel_listing l
-                ON l.channel_id = c.channel_id AND l.product_id = c.product_id
-             WHERE c.channel_id = ANY(%s)
-               AND (l.sent_seq IS NULL OR c.seq > l.sent_seq)
-             GROUP BY c.channel_id
+            SELECT channel_id, COUNT(DISTINCT product_id)
+              FROM wholesale_channel_change
+             WHERE channel_id = ANY(%s)
+             GROUP BY channel_id
             """,
             [ids],
         )
         return dict(self.env.cr.fetchall())
+
+    @api.constrains("user_id", "company_id", "kind", "warehouse_id")
+    def _check_sync_user_and_warehouse(self):
+        for channel in self.filtered(lambda c: c.kind in SYNC_KINDS):
+            user = channel.user_id
+            if user and channel.company_id not in user.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(channel)s: its orders are created as %(user)s, who does "
+                        "not work in %(company)s.",
+                        channel=channel.name,
+                        user=user.name,
+                        company=channel.company_id.name,
+                    )
+                )
+            if not channel.warehouse_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(channel)s: a web shop or marketplace sells from one "
+                        "warehouse (its orders and the quantities it gets).",
+                        channel=channel.name,
+                    )
+                )
 
     @api.constrains("sync_endpoint", "kind")
     def _check_sync_endpoint(self):
@@ -228,6 +281,16 @@ class WholesaleSalesChannel(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("kind", "web") in SYNC_KINDS and not vals.get("warehouse_id"):
+                company_id = vals.get("company_id") or self.env.company.id
+                # the company's first warehouse, whatever the creator may read
+                vals["warehouse_id"] = (
+                    self.env["stock.warehouse"]
+                    .sudo()
+                    .search([("company_id", "=", company_id)], limit=1)
+                    .id
+                )
         channels = super().create(vals_list)
         channels._wholesale_ensure_job_channels()
         synced = channels.filtered(lambda c: c.kind in SYNC_KINDS)
@@ -282,6 +345,7 @@ class WholesaleSalesChannel(models.Model):
                     OR ch.warehouse_id = ANY(%s)
                     OR (ch.warehouse_id IS NULL AND ch.company_id IN (
                         SELECT company_id FROM stock_warehouse WHERE id = ANY(%s))))
+             ORDER BY ch.id
             """,
             [SYNC_KINDS, list(reload_companies), warehouses, warehouses],
         )
@@ -298,7 +362,7 @@ class WholesaleSalesChannel(models.Model):
         for channel_id, company_id, warehouse_id in rows:
             channel = system.browse(channel_id)
             if company_id in reload_companies:
-                channel._wholesale_mark_all()
+                marked = channel._wholesale_mark_all()
             else:
                 products = sorted(
                     {
@@ -308,8 +372,9 @@ class WholesaleSalesChannel(models.Model):
                         or (not warehouse_id and company_of.get(w) == company_id)
                     }
                 )
-                channel._wholesale_mark(products)
-            touched |= channel
+                marked = channel._wholesale_mark(products)
+            if marked:
+                touched |= channel
         touched._wholesale_ensure_push()
 
     def _wholesale_product_domain_sql(self):
@@ -335,56 +400,79 @@ class WholesaleSalesChannel(models.Model):
                            AND own.parent_path LIKE listed.parent_path || '%%'))
         """
 
+    #: a listed product, or one the channel was sent (it leaves with 0)
+    _MARK_SQL = """
+        INSERT INTO wholesale_channel_change (channel_id, product_id)
+        SELECT %(channel)s, pp.id
+        """
+
     def _wholesale_mark(self, product_ids):
-        """Mark ``product_ids`` changed for this channel (one row each)."""
+        """Mark ``product_ids`` changed for this channel: those it lists and
+        those it was sent before (a product that left the listing is sent
+        as 0). Returns how many were marked."""
         self.ensure_one()
         if not product_ids:
-            return
+            return 0
+        self._wholesale_flush_listing()
+        params = {
+            "channel": self.id,
+            "company": self.company_id.id,
+            "products": list(product_ids),
+        }
+        self.env.cr.execute(
+            self._MARK_SQL
+            + self._wholesale_product_domain_sql()
+            + """ AND pp.id = ANY(%(products)s)
+            UNION
+            SELECT %(channel)s, l.product_id
+              FROM wholesale_channel_listing l
+             WHERE l.channel_id = %(channel)s AND l.product_id = ANY(%(products)s)
+            """,
+            params,
+        )
+        return self.env.cr.rowcount
+
+    def _wholesale_mark_all(self):
+        """Mark every product the channel lists, or was sent, changed (a full
+        sync). Returns how many rows were marked."""
+        self._wholesale_flush_listing()
+        count = 0
+        for channel in self:
+            self.env.cr.execute(
+                self._MARK_SQL
+                + self._wholesale_product_domain_sql()
+                + """
+                UNION
+                SELECT %(channel)s, l.product_id
+                  FROM wholesale_channel_listing l
+                 WHERE l.channel_id = %(channel)s
+                """,
+                {"channel": channel.id, "company": channel.company_id.id},
+            )
+            count += self.env.cr.rowcount
+        return count
+
+    def _wholesale_flush_listing(self):
         self.env["product.product"].flush_model()
         self.env["product.template"].flush_model()
+        self.env["wholesale.channel.listing"].flush_model()
         self.flush_model(["sync_categ_ids"])
+
+    def _wholesale_listed(self, product_ids):
+        """The subset of ``product_ids`` the channel lists now."""
+        self.ensure_one()
+        self._wholesale_flush_listing()
         self.env.cr.execute(
-            """
-            INSERT INTO wholesale_channel_change (channel_id, product_id, seq)
-            SELECT %(channel)s, pp.id, nextval('wholesale_channel_change_seq')
-            """
+            "SELECT pp.id"
             + self._wholesale_product_domain_sql()
-            + """
-               AND pp.id = ANY(%(products)s)
-             ORDER BY pp.id
-            ON CONFLICT (channel_id, product_id)
-            DO UPDATE SET seq = EXCLUDED.seq
-            """,
+            + " AND pp.id = ANY(%(products)s)",
             {
                 "channel": self.id,
                 "company": self.company_id.id,
                 "products": list(product_ids),
             },
-            # two transactions changing the same product conflict here: Odoo
-            # retries the later one, it is no error to log
-            log_exceptions=False,
         )
-
-    def _wholesale_mark_all(self):
-        """Mark every product the channel lists changed (a full sync)."""
-        self.env["product.product"].flush_model()
-        self.env["product.template"].flush_model()
-        self.flush_model(["sync_categ_ids"])
-        for channel in self:
-            self.env.cr.execute(
-                """
-                INSERT INTO wholesale_channel_change (channel_id, product_id, seq)
-                SELECT %(channel)s, pp.id, nextval('wholesale_channel_change_seq')
-                """
-                + self._wholesale_product_domain_sql()
-                + """
-                 ORDER BY pp.id
-                ON CONFLICT (channel_id, product_id)
-                DO UPDATE SET seq = EXCLUDED.seq
-                """,
-                {"channel": channel.id, "company": channel.company_id.id},
-                log_exceptions=False,
-            )
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _wholesale_push_eta(self):
         """When the next push may go: the last one plus the interval."""
@@ -412,18 +500,17 @@ class WholesaleSalesChannel(models.Model):
             )._wholesale_push()
 
     def _wholesale_pending(self, limit=None):
-        """``[(product_id, seq)]`` of the products waiting to be sent."""
+        """``[(product_id, last change id)]`` of the products waiting to be
+        sent, the longest waiting first."""
         self.ensure_one()
-        self.env["wholesale.channel.listing"].flush_model()
+        self.env["wholesale.channel.change"].flush_model()
         self.env.cr.execute(
             """
-            SELECT c.product_id, c.seq
-              FROM wholesale_channel_change c
-              LEFT JOIN wholesale_channel_listing l
-                ON l.channel_id = c.channel_id AND l.product_id = c.product_id
-             WHERE c.channel_id = %s
-               AND (l.sent_seq IS NULL OR c.seq > l.sent_seq)
-             ORDER BY c.seq
+            SELECT product_id, MAX(id)
+              FROM wholesale_channel_change
+             WHERE channel_id = %s
+             GROUP BY product_id
+             ORDER BY MIN(id)
              LIMIT %s
             """,
             [self.id, limit],
@@ -487,23 +574,39 @@ class WholesaleSalesChannel(models.Model):
         return items, total, rows[-1][0] if more else None
 
     def _wholesale_lock_for_push(self):
-        """Only one push of a channel at a time, across every worker and server."""
+        """Only one push of a channel at a time, across every worker and
+        server: its row of ``wholesale.channel.sync.state``, locked without
+        waiting. Nothing refers to that table, so orders and logs of the
+        channel never wait for a push (a lock on the channel's own row would
+        hold every insert that refers to it). Returns the state row."""
         self.ensure_one()
+        State = self.env["wholesale.channel.sync.state"]
+        state = State.search([("channel_id", "=", self.id)])
+        if not state:
+            self.env.cr.execute(
+                "INSERT INTO wholesale_channel_sync_state (channel_id) VALUES (%s) "
+                "ON CONFLICT (channel_id) DO NOTHING",
+                [self.id],
+                log_exceptions=False,
+            )
+            state = State.search([("channel_id", "=", self.id)])
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    "SELECT id FROM wholesale_sales_channel WHERE id = %s "
-                    "FOR UPDATE NOWAIT",
-                    [self.id],
+                    "SELECT id FROM wholesale_channel_sync_state WHERE id = %s "
+                    "FOR NO KEY UPDATE NOWAIT",
+                    [state.id],
+                    log_exceptions=False,
                 )
         except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as exc:
-            # another push of this channel runs (or just ran): come back later,
-            # without using up one of this job's tries
+            # another push of this channel runs (or just ran, after this job's
+            # snapshot): come back later, without using up one of its tries
             raise RetryableJobError(
                 "Another push of this channel is running.",
                 seconds=max(self.sync_interval, 5),
                 ignore_retry=True,
             ) from exc
+        return state
 
     def _wholesale_push(self):
         """The push job: send the pending quantities (at most a batch), then
@@ -514,7 +617,7 @@ class WholesaleSalesChannel(models.Model):
             channel.active and channel.kind in SYNC_KINDS and channel.sync_endpoint
         ):
             return "The channel is archived or has no push endpoint: nothing sent."
-        channel._wholesale_lock_for_push()
+        state = channel._wholesale_lock_for_push()
         eta = channel._wholesale_push_eta()
         if eta:
             seconds = math.ceil((eta - fields.Datetime.now()).total_seconds())
@@ -527,8 +630,13 @@ class WholesaleSalesChannel(models.Model):
         if not pending:
             return "Nothing pending."
         Product = self.env["product.product"].with_context(active_test=False)
-        products = Product.browse([pid for pid, _seq in pending])
-        quantities = channel._wholesale_quantities(products)
+        products = Product.browse([pid for pid, _last in pending])
+        listed = channel._wholesale_listed(products.ids)
+        # a product that left the listing (archived, not saleable, another
+        # category) is sent as 0: the channel stops selling it
+        quantities = channel._wholesale_quantities(
+            products.filtered(lambda p: p.id in listed)
+        )
         listings = {
             listing.product_id.id: listing
             for listing in self.env["wholesale.channel.listing"].search(
@@ -571,34 +679,39 @@ class WholesaleSalesChannel(models.Model):
                 }
             )
             raise RetryableJobError(error)
-        conflicts = {}
-        for conflict in (answer or {}).get("conflicts") or []:
-            if isinstance(conflict, dict):
-                key = conflict.get("sku") or conflict.get("barcode")
-                conflicts[key] = conflict.get("quantity")
-        for (product_id, seq), item in zip(pending, items, strict=True):
-            key_sku, key_barcode = item["sku"], item["barcode"]
-            conflicted = key_sku in conflicts or key_barcode in conflicts
-            current = conflicts.get(key_sku, conflicts.get(key_barcode))
+        conflicts = self._wholesale_conflicts(answer)
+        sent = []
+        for (product_id, last_change), item in zip(pending, items, strict=True):
+            current = conflicts.get(item["sku"], conflicts.get(item["barcode"]))
             vals = {
-                "quantity": float(current or 0.0) if conflicted else item["quantity"],
+                "quantity": item["quantity"] if current is None else current,
                 "date": now,
             }
-            if not conflicted:
-                vals["sent_seq"] = seq
+            if current is None:
+                sent.append((product_id, last_change))
             listing = listings.get(product_id)
             if listing:
                 listing.write(vals)
             else:
                 self.env["wholesale.channel.listing"].create(
-                    {
-                        "channel_id": channel.id,
-                        "product_id": product_id,
-                        "sent_seq": 0,
-                        **vals,
-                    }
+                    {"channel_id": channel.id, "product_id": product_id, **vals}
                 )
-        channel.sync_last_push = now
+        if sent:
+            # the changes this snapshot saw are sent; one committed meanwhile
+            # is not visible here, so it stays for the next push
+            self.env["wholesale.channel.change"].flush_model()
+            self.env.cr.execute(
+                """
+                DELETE FROM wholesale_channel_change c
+                 USING unnest(%s::int[], %s::int[]) AS s(product_id, last_id)
+                 WHERE c.channel_id = %s
+                   AND c.product_id = s.product_id
+                   AND c.id <= s.last_id
+                """,
+                [[p for p, _l in sent], [last for _p, last in sent], channel.id],
+            )
+        state.last_push = now
+        conflicted = len(items) - len(sent)
         self.env["wholesale.channel.log"].create(
             {
                 "channel_id": channel.id,
@@ -611,16 +724,38 @@ class WholesaleSalesChannel(models.Model):
                     "%(count)s quantities sent, %(conflicts)s refused by the channel "
                     "(sent again with its figure).",
                     count=len(items),
-                    conflicts=len(conflicts),
+                    conflicts=conflicted,
                 )
-                if conflicts
+                if conflicted
                 else self.env._("%(count)s quantities sent.", count=len(items)),
                 "job_uuid": job_uuid,
             }
         )
         if channel._wholesale_pending(limit=1):
             channel._wholesale_ensure_push()
-        return f"{len(items)} quantities sent, {len(conflicts)} conflicts."
+        return f"{len(items)} quantities sent, {conflicted} conflicts."
+
+    @api.model
+    def _wholesale_conflicts(self, answer):
+        """``{sku or barcode: the channel's own quantity}`` of the items a
+        compare-and-set channel refused; entries that name no product or give
+        no number are left out (the channel's answer is not trusted)."""
+        conflicts = {}
+        entries = (answer or {}).get("conflicts") if isinstance(answer, dict) else None
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict):
+                continue
+            key = entry.get("sku") or entry.get("barcode")
+            qty = entry.get("quantity")
+            if (
+                isinstance(key, str)
+                and key
+                and isinstance(qty, (int, float))
+                and not isinstance(qty, bool)
+                and math.isfinite(qty)
+            ):
+                conflicts[key] = float(qty)
+        return conflicts
 
     def _wholesale_send(self, body, idempotency_key):
         """POST ``body`` to the endpoint: ``(status, answer, error)``;
@@ -636,11 +771,16 @@ class WholesaleSalesChannel(models.Model):
             "Idempotency-Key": f"{idempotency_key}:{payload_hash(body)[:16]}",
         }
         try:
+            # no redirect: the endpoint set by a manager is where data goes
             response = requests.post(
-                self.sync_endpoint, data=body, headers=headers, timeout=PUSH_TIMEOUT
+                self.sync_endpoint,
+                data=body,
+                headers=headers,
+                timeout=PUSH_TIMEOUT,
+                allow_redirects=False,
             )
         except requests.RequestException as exc:
-            return 0, None, f"The channel did not answer: {exc}"
+            return 0, None, f"The channel did not answer: {type(exc).__name__}."
         answer = None
         try:
             answer = response.json() if response.content else None
@@ -650,7 +790,7 @@ class WholesaleSalesChannel(models.Model):
             return (
                 response.status_code,
                 answer,
-                f"The channel answered {response.status_code}: {response.text[:200]}",
+                f"The channel answered {response.status_code} {response.reason}.",
             )
         return response.status_code, answer if isinstance(answer, dict) else None, None
 
@@ -813,27 +953,38 @@ class WholesaleSalesChannel(models.Model):
 
 
 class WholesaleChannelChange(models.Model):
-    """A product whose sellable quantity changed for a channel: one row per
-    channel and product, its ``seq`` renewed by each change."""
+    """A change of a product's sellable quantity for a channel, waiting to be
+    sent: append-only (a plain INSERT conflicts with nothing), read coalesced
+    per product, deleted once sent."""
 
     _name = "wholesale.channel.change"
     _description = "Channel Quantity Change"
     _log_access = False
 
     channel_id = fields.Many2one(
-        "wholesale.sales.channel", required=True, ondelete="cascade", index=True
+        "wholesale.sales.channel", required=True, ondelete="cascade"
     )
     product_id = fields.Many2one("product.product", required=True, ondelete="cascade")
-    seq = fields.Integer(required=True)
 
-    _channel_product_uniq = models.Constraint(
-        "UNIQUE(channel_id, product_id)", "One change row per channel and product."
+    _channel_product_idx = models.Index("(channel_id, product_id, id)")
+
+
+class WholesaleChannelSyncState(models.Model):
+    """When a channel was last pushed to. Its row is the lock that keeps one
+    push of a channel at a time; nothing refers to it."""
+
+    _name = "wholesale.channel.sync.state"
+    _description = "Channel Sync State"
+    _log_access = False
+
+    channel_id = fields.Many2one(
+        "wholesale.sales.channel", required=True, ondelete="cascade"
     )
+    last_push = fields.Datetime()
 
-    def init(self):
-        self.env.cr.execute(
-            "CREATE SEQUENCE IF NOT EXISTS wholesale_channel_change_seq"
-        )
+    _channel_uniq = models.Constraint(
+        "UNIQUE(channel_id)", "One sync state per channel."
+    )
 
 
 class WholesaleChannelListing(models.Model):
@@ -854,7 +1005,6 @@ class WholesaleChannelListing(models.Model):
         help="The last quantity the channel took (or, after a refused "
         "compare-and-set, the channel's own figure).",
     )
-    sent_seq = fields.Integer(default=0)
     date = fields.Datetime(string="Sent On")
 
     _channel_product_uniq = models.Constraint(
@@ -928,11 +1078,35 @@ class SaleOrder(models.Model):
     )
 
     def _wholesale_channel_cancel(self):
-        """Cancel an order its channel cancelled: refused once goods left."""
+        """Cancel an order its channel cancelled: refused once it moved on
+        (goods picked or shipped, an invoice posted, the order locked)."""
         self.ensure_one()
-        if any(
-            picking.state == "done" and picking.picking_type_code == "outgoing"
-            for picking in self.picking_ids
-        ):
-            raise UserError(self.env._("Goods have left for %s.", self.name))
+        moved = (
+            self.locked
+            or any(picking.state == "done" for picking in self.picking_ids)
+            or any(move.state == "posted" for move in self.invoice_ids)
+        )
+        if moved:
+            raise UserError(
+                self.env._(
+                    "%s has moved on (goods picked or shipped, an invoice posted, "
+                    "or the order locked): it is no longer cancelled from the "
+                    "channel.",
+                    self.name,
+                )
+            )
         self._action_cancel()
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    wholesale_source_channel_id = fields.Many2one(
+        "wholesale.sales.channel",
+        string="Customer of Channel",
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        help="The web shop or marketplace that sent this customer's first "
+        "order: its next orders find the customer again by e-mail.",
+    )

@@ -315,6 +315,11 @@ class TestChannelOrdersIn(ChannelSyncCase):
         self.assertEqual(second[1]["order_id"], first[1]["order_id"])
         self.assertTrue(second[1]["replayed"])
         self.assertEqual(len(self.channel_orders()), 1)
+        # the same key with another body is not a replay
+        status, answer = self.post(
+            self.order_payload(reference="SOUQ-2b"), key="replay-1"
+        )
+        self.assertEqual((status, answer["error"]), (422, "idempotency_key_reused"))
         # another key with the same reference makes no second order either
         status, answer = self.post(payload, key="replay-2")
         self.assertEqual((status, answer["error"]), (422, "duplicate_reference"))
@@ -358,6 +363,26 @@ class TestChannelOrdersIn(ChannelSyncCase):
                 "not_enough_stock",
             ),
             ("too large", {"raw": big}, 413, "too_large"),
+            (
+                "NaN",
+                {
+                    "raw": json.dumps(line(sku="WRS-FAN", quantity=1))
+                    .replace('"quantity": 1', '"quantity": NaN')
+                    .encode()
+                },
+                400,
+                "malformed",
+            ),
+            (
+                "infinite price",
+                {
+                    "raw": json.dumps(line(sku="WRS-FAN", quantity=1, price=2))
+                    .replace('"price": 2', '"price": 1e400')
+                    .encode()
+                },
+                400,
+                "malformed",
+            ),
             (
                 "unknown sku",
                 {"payload": line(sku="NOPE", quantity=1)},
@@ -465,6 +490,60 @@ class TestChannelOrdersIn(ChannelSyncCase):
         crafted = "Bearer \u00e9t\u00e9".encode().decode("latin-1")
         response = self.url_open(feed, headers={"Authorization": crafted})
         self.assertEqual(response.status_code, 401)
+        self.assertFalse(self.channel_orders())
+
+    def test_customer_found_again_among_the_channels_own(self):
+        # a B2B customer with the same address is not the marketplace buyer
+        wholesaler = self.env["res.partner"].create(
+            {
+                "name": "WR Sync Wholesaler",
+                "email": "Layla.Sync@example.com",
+                "company_id": self.company.id,
+            }
+        )
+        first = self.post(self.order_payload(reference="SOUQ-P1"), key="p-1")[1]
+        second = self.post(self.order_payload(reference="SOUQ-P2"), key="p-2")[1]
+        buyer = self.env["sale.order"].browse(first["order_id"]).partner_id
+        self.assertNotEqual(buyer, wholesaler)
+        self.assertEqual(buyer.wholesale_source_channel_id, self.channel)
+        self.assertEqual(
+            self.env["sale.order"].browse(second["order_id"]).partner_id, buyer
+        )
+        # a pattern is no address: a "%" finds nobody
+        wild = self.order_payload(reference="SOUQ-P3")
+        wild["customer"]["email"] = "%"
+        third = self.post(wild, key="p-3")[1]
+        self.assertNotEqual(
+            self.env["sale.order"].browse(third["order_id"]).partner_id, buyer
+        )
+
+    def test_order_that_moved_on_is_not_cancelled(self):
+        status, answer = self.post(self.order_payload(reference="SOUQ-D"), key="d-1")
+        self.assertEqual(status, 200)
+        order = self.env["sale.order"].browse(answer["order_id"])
+        picking = order.picking_ids
+        picking.move_ids.quantity = 3
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        status, refused = self.post(
+            {"reference": "SOUQ-D"}, key="d-2", path="order/cancel"
+        )
+        self.assertEqual((status, refused["error"]), (409, "already_delivered"))
+        self.assertEqual(order.state, "sale")
+
+    def test_refusal_names_no_other_document(self):
+        # a user who may not sell in this company: Odoo's refusal (an access
+        # error naming the user) stays in the merchant's log
+        self.channel.user_id.group_ids = self.env.ref("base.group_user")
+        status, answer = self.post(self.order_payload(reference="SOUQ-R"), key="r-1")
+        self.assertEqual((status, answer["error"]), (422, "refused"))
+        self.assertNotIn("wr_sync_sales", json.dumps(answer))
+        log = self.env["wholesale.channel.log"].search(
+            [("channel_id", "=", self.channel.id), ("idempotency_key", "=", "r-1")]
+        )
+        self.assertTrue(log.message)
+        self.assertNotEqual(log.message, answer["message"])
         self.assertFalse(self.channel_orders())
 
     def test_channel_buffer_and_rules_bound_what_it_may_sell(self):
@@ -791,6 +870,37 @@ class TestChannelPushesOut(ChannelSyncCase):
         self.push_now()
         self.assertEqual(self.server.items()["WRS-FAN"]["quantity"], 3)
 
+    def test_product_leaving_the_listing_is_sent_as_zero(self):
+        self.push_now()
+        self.assertEqual(self.server.items()["WRS-FAN"]["quantity"], 5)
+        other = self.env["product.category"].create({"name": "WR Not Listed"})
+        self.fan.product_tmpl_id.categ_id = other
+        self.env.cr.precommit.run()
+        self.assertEqual(self.pending(), {self.fan.id})
+        self.push_now()
+        self.assertEqual(self.server.items()["WRS-FAN"]["quantity"], 0)
+        self.assertFalse(self.pending())
+        # the feed no longer lists it
+        feed = self.url_open(
+            f"/wholesale_retail/channel/{self.channel.id}/feed",
+            headers={"Authorization": "Bearer wr-test-feed-token"},
+        ).json()
+        self.assertNotIn("WRS-FAN", {item["sku"] for item in feed["items"]})
+
+    def test_one_stored_push_job_per_channel(self):
+        """The identity key, in the database (not the test trap): changes
+        between two pushes never make a second job."""
+        Job = self.env["queue.job"]
+        key = f"wholesale_sync_push:{self.channel.id}"
+        Job.search([("identity_key", "=", key)]).unlink()
+        self.change_stock(self.fan, 1)
+        self.change_stock(self.kettle, 1)
+        self.channel._wholesale_ensure_push()
+        jobs = Job.search([("identity_key", "=", key)])
+        self.assertEqual(len(jobs), 1)
+        self.assertEqual(jobs.state, "pending")
+        self.assertEqual(jobs.company_id, self.company)
+
     def test_pull_only_channel_gets_no_job(self):
         self.channel.sync_endpoint = False
         with trap_jobs() as trap:
@@ -852,6 +962,7 @@ class TestChannelSyncEverydayFlows(WholesalePoolCommon):
         cls.category = cls.env["product.category"].create({"name": "WR Flow Sync"})
         cls.channel = cls.env["wholesale.sales.channel"].create(
             {
+                "user_id": cls.salesman.id,
                 "name": "WR Flow Web Shop",
                 "sync_categ_ids": [(6, 0, cls.category.ids)],
                 "kind": "web",
@@ -863,6 +974,7 @@ class TestChannelSyncEverydayFlows(WholesalePoolCommon):
             }
         )
         cls.other_company = cls.env["res.company"].create({"name": "WR Flow Other"})
+        cls.env.user.company_ids |= cls.other_company
         cls.other_channel = cls.env["wholesale.sales.channel"].create(
             {
                 "name": "WR Flow Other Shop",
