@@ -293,18 +293,24 @@ class WholesaleSalesChannel(models.Model):
                 )
         channels = super().create(vals_list)
         channels._wholesale_ensure_job_channels()
-        synced = channels.filtered(lambda c: c.kind in SYNC_KINDS)
+        # a channel that reads its feed keeps nothing pending: the feed is live
+        synced = channels._wholesale_synced().filtered("sync_endpoint")
         if synced:
             synced._wholesale_mark_all()
+            synced._wholesale_ensure_push()
         return channels
 
     def write(self, vals):
         result = super().write(vals)
         relisted = {"sync_categ_ids", "sync_endpoint", "active", "warehouse_id"}
         if relisted & set(vals):
-            synced = self._wholesale_synced()
+            synced = self._wholesale_synced().filtered("sync_endpoint")
             synced._wholesale_mark_all()
             synced._wholesale_ensure_push()
+            # a channel that now reads its feed keeps nothing pending
+            (self - synced).env["wholesale.channel.change"].sudo().search(
+                [("channel_id", "in", (self - synced).ids)]
+            ).unlink()
         return result
 
     def _wholesale_ensure_job_channels(self):
@@ -341,6 +347,7 @@ class WholesaleSalesChannel(models.Model):
             SELECT ch.id, ch.company_id, ch.warehouse_id
               FROM wholesale_sales_channel ch
              WHERE ch.active AND ch.kind IN %s
+               AND COALESCE(ch.sync_endpoint, '') != ''
                AND (ch.company_id = ANY(%s)
                     OR ch.warehouse_id = ANY(%s)
                     OR (ch.warehouse_id IS NULL AND ch.company_id IN (
@@ -855,7 +862,9 @@ class WholesaleSalesChannel(models.Model):
     def _cron_full_sync(self):
         """Daily: a full sync job per synced channel (a job too, so that a
         slow marketplace holds nothing back)."""
-        for channel in self.search([("kind", "in", SYNC_KINDS)]):
+        for channel in self.search(
+            [("kind", "in", SYNC_KINDS), ("sync_endpoint", "!=", False)]
+        ):
             channel.with_user(api.SUPERUSER_ID).with_delay(
                 channel=channel.job_channel_name,
                 identity_key=f"wholesale_sync_full:{channel.id}",

@@ -906,6 +906,8 @@ class TestChannelPushesOut(ChannelSyncCase):
         with trap_jobs() as trap:
             self.change_stock(self.fan, 1)
             trap.assert_jobs_count(0)
+        # it reads its feed, which is live: nothing is kept pending for it
+        self.assertFalse(self.pending())
 
     def test_old_log_is_purged(self):
         self.channel.log_retention_days = 5
