@@ -66,6 +66,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from _checks import CHECKS, check, report
+from test_oversell_race import pos_order_data
 
 from odoo import api, fields
 from odoo.modules.registry import Registry
@@ -366,56 +367,10 @@ def order_payload(reference, sku, qty, email):
     }
 
 
-def pos_order_data(shared, product_id, qty, order_uuid):
-    amount = 5.0 * qty
-    now = fields.Datetime.to_string(fields.Datetime.now())
-    return {
-        "amount_paid": amount,
-        "amount_return": 0,
-        "amount_tax": 0,
-        "amount_total": amount,
-        "date_order": now,
-        "fiscal_position_id": False,
-        "pricelist_id": shared["pricelist"],
-        "name": f"Order {order_uuid}",
-        "last_order_preparation_change": "{}",
-        "lines": [
-            (
-                0,
-                0,
-                {
-                    "product_id": product_id,
-                    "qty": qty,
-                    "price_unit": 5.0,
-                    "price_subtotal": amount,
-                    "price_subtotal_incl": amount,
-                    "tax_ids": [(6, 0, [])],
-                    "pack_lot_ids": [],
-                },
-            )
-        ],
-        "partner_id": False,
-        "session_id": shared["session"],
-        "payment_ids": [
-            (
-                0,
-                0,
-                {
-                    "amount": amount,
-                    "name": now,
-                    "payment_method_id": shared["cash"],
-                },
-            )
-        ],
-        "uuid": order_uuid,
-        "user_id": False,
-        "to_invoice": False,
-    }
-
-
 def pos_sync(client, shared, product_id, order_uuid, barrier):
     """The payment screen's online sync; ('committed'|'refused'|'crash', text,
     seconds). A refusal must be a UserError (a clear message)."""
+    # the POS order the oversell race syncs in-process, sent as the POS sends it
     data = pos_order_data(shared, product_id, QTY, order_uuid)
     body = json.dumps(
         {
@@ -429,7 +384,8 @@ def pos_sync(client, shared, product_id, order_uuid, barrier):
                     "context": {"wholesale_retail_online_order_uuid": order_uuid}
                 },
             },
-        }
+        },
+        default=fields.Datetime.to_string,
     ).encode()
     request = urllib.request.Request(
         client.base + "/web/dataset/call_kw/pos.order/sync_from_ui",
